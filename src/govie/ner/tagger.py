@@ -1,0 +1,142 @@
+"""NerTagger: texts in, ``Span`` lists out, through windows, batching and constrained decoding.
+
+The model is loaded once. Windows of all texts of a call are pooled and sorted by length
+before batching, so a batch pads little; each text is then merged and decoded on its own
+(:mod:`govie.ner.windows`). Offsets index the original strings: characters map 1:1 to
+tokens, nothing is normalised in place.
+"""
+from __future__ import annotations
+
+import logging
+import warnings
+from pathlib import Path
+from typing import Optional, Sequence, Union
+
+import numpy as np
+import torch
+from tqdm.auto import tqdm
+
+from govie import config
+from govie.errors import InputError, ModelError
+from govie.ner.model import NerModel, resolve_device
+from govie.ner.vocab import CHAR_VOCAB_FILE, CharEncoder
+from govie.ner.windows import Region, WindowPlan, decode_plan, plan_windows, scaled_stride
+from govie.records import Span
+
+log = logging.getLogger(__name__)
+
+
+def quantize_linear(model: torch.nn.Module) -> tuple[torch.nn.Module, str]:
+    """Dynamic int8 quantization of every ``Linear`` (CPU); returns the model and a note.
+
+    ``torch.ao.quantization`` is being retired upstream; when it is missing or refuses to
+    run, the fp32 model is returned unchanged and the note says why.
+    """
+    try:
+        from torch.ao.quantization import quantize_dynamic
+    except ImportError as exc:  # pragma: no cover - depends on the torch build
+        return model, f"quantization unavailable in this torch ({exc}); running fp32"
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return quantize_dynamic(model, {torch.nn.Linear}, dtype=torch.qint8), "int8 dynamic"
+    except (RuntimeError, AssertionError, NotImplementedError) as exc:  # pragma: no cover
+        return model, f"quantization failed ({exc}); running fp32"
+
+
+class NerTagger:
+    """Character-level span tagger over arbitrarily long texts."""
+
+    def __init__(self, model: NerModel, chars: CharEncoder, *, device: Optional[str] = None,
+                 quantize: bool = False) -> None:
+        if chars.max_id >= model.vocab_size:
+            raise ModelError(f"character table uses id {chars.max_id} but the encoder has only "
+                             f"{model.vocab_size} embeddings: table and model do not belong together")
+        self.device = resolve_device(device)
+        self.chars = chars
+        self.quantization = "none"
+        model = model.to(self.device).eval()
+        if quantize:
+            if self.device.type != "cpu":
+                self.quantization = "skipped: int8 dynamic quantization runs on CPU only"
+            else:
+                model, self.quantization = quantize_linear(model)
+            if self.quantization != "int8 dynamic":
+                log.warning("NER model not quantized: %s", self.quantization)
+        self.model = model
+        self.tags: tuple[str, ...] = tuple(model.tags)
+        self.labels: tuple[str, ...] = tuple(model.labels)
+        #: A smaller encoder gets smaller windows with the same overlap ratio.
+        self.window = min(config.NER_WINDOW_CHARS, int(model.max_length) - 2)
+        self.stride = scaled_stride(self.window)
+
+    @classmethod
+    def load(cls, model_dir: Union[str, Path], device: Optional[str] = None,
+             quantize: bool = False) -> "NerTagger":
+        """Model + character table from one directory written by the trainer."""
+        directory = Path(model_dir)
+        if not (directory / CHAR_VOCAB_FILE).is_file():
+            raise ModelError(f"{directory}: not a govie NER model ({CHAR_VOCAB_FILE} is missing)")
+        chars = CharEncoder.load(directory / CHAR_VOCAB_FILE)
+        model = NerModel.load(directory, device="cpu")
+        return cls(model, chars, device=device, quantize=quantize)
+
+    # ------------------------------------------------------------------ scoring
+    def _score(self, items: list[tuple[int, int, list[int]]], batch_size: int,
+               progress: Optional[bool]) -> dict[tuple[int, int], np.ndarray]:
+        """Log-probabilities per window, keyed by (text index, window index)."""
+        order = sorted(range(len(items)), key=lambda k: len(items[k][2]), reverse=True)
+        out: dict[tuple[int, int], np.ndarray] = {}
+        batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
+        bar = tqdm(batches, desc="NER", unit="batch", disable=(not progress) if progress is not None else None,
+                   leave=False)
+        with torch.inference_mode():
+            for batch in bar:
+                width = len(items[batch[0]][2]) + 2
+                ids = torch.full((len(batch), width), self.chars.pad_id, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for row, k in enumerate(batch):
+                    seq = [self.chars.cls_id, *items[k][2], self.chars.sep_id]
+                    ids[row, :len(seq)] = torch.tensor(seq)
+                    mask[row, :len(seq)] = 1
+                logits = self.model(ids.to(self.device), mask.to(self.device))
+                logp = torch.log_softmax(logits.float(), dim=-1).cpu().numpy()
+                for row, k in enumerate(batch):
+                    text_i, win_i, seq = items[k]
+                    out[(text_i, win_i)] = logp[row, 1:1 + len(seq)]
+        return out
+
+    def predict_tuples(self, texts: Sequence[str], *,
+                       regions: Optional[Sequence[Optional[Sequence[Region]]]] = None,
+                       batch_size: int = config.NER_BATCH_SIZE,
+                       progress: Optional[bool] = None) -> list[list[tuple[int, int, str]]]:
+        """Like :meth:`predict`, as plain ``(start, end, label)`` tuples (what metrics take)."""
+        if isinstance(texts, str):
+            raise InputError("NerTagger.predict takes a list of texts, not a single string")
+        if regions is not None and len(regions) != len(texts):
+            raise InputError(f"{len(texts)} texts but {len(regions)} region lists")
+        if batch_size < 1:
+            raise InputError(f"batch_size must be at least 1, got {batch_size}")
+        plans: list[WindowPlan] = []
+        items: list[tuple[int, int, list[int]]] = []
+        for t, text in enumerate(texts):
+            plan = plan_windows(len(text), regions[t] if regions is not None else None,
+                                window=self.window, stride=self.stride)
+            plans.append(plan)
+            ids = self.chars.encode(text)
+            items.extend((t, w, ids[win.start:win.end]) for w, win in enumerate(plan.windows))
+        scores = self._score(items, batch_size, progress)
+        return [decode_plan(plan, [scores[(t, w)] for w in range(len(plan.windows))], self.tags)
+                for t, plan in enumerate(plans)]
+
+    def predict(self, texts: Sequence[str], *,
+                regions: Optional[Sequence[Optional[Sequence[Region]]]] = None,
+                batch_size: int = config.NER_BATCH_SIZE,
+                progress: Optional[bool] = None) -> list[list[Span]]:
+        """Spans per text; ``regions[i]`` (sentence offsets) limits and groups decoding of text i.
+
+        ``progress=None`` shows a progress bar only on a terminal.
+        """
+        tuples = self.predict_tuples(texts, regions=regions, batch_size=batch_size, progress=progress)
+        return [[Span(s, e, label, text[s:e]) for s, e, label in spans]
+                for text, spans in zip(texts, tuples)]

@@ -1,0 +1,80 @@
+"""The Extractor: text -> Document -> NER spans -> links -> records. Loads models once.
+
+Flow (one direction, ARCHITECTURE.md): ``parse_document`` gives sentences, headings and
+section types; only sentences that may hold a quantity go to the NER tagger (batched across
+all texts of a call, by length); a linker ties each VALUE to its spans; ``assemble`` turns
+links into records.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Optional, Sequence
+
+from govie.assemble import assemble
+from govie.config import DEFAULT_MODEL_DIR, EXTRACT_BATCH_SIZE
+from govie.document import Document, parse_document
+from govie.errors import ModelError
+from govie.quantities import may_hold_value
+from govie.records import Record, Span
+from govie.relations.links import Linker
+from govie.relations.rules import RuleLinker
+
+
+@dataclass
+class Analysis:
+    """Everything ``analyze`` found in one text: the document, NER spans and records."""
+
+    document: Document
+    spans: list[Span]
+    records: list[Record]
+
+
+class Extractor:
+    """Holds a loaded tagger and linker; ``extract``/``extract_many`` reuse them."""
+
+    def __init__(self, tagger, linker: Optional[Linker] = None) -> None:
+        self.tagger = tagger
+        self.linker: Linker = linker or RuleLinker()
+
+    @classmethod
+    def load(cls, path: Optional[str | Path] = None, *, device: Optional[str] = None,
+             quantize: bool = False) -> "Extractor":
+        """Load the NER model at ``path`` (default: the model shipped in ``models/``)."""
+        from govie.ner.tagger import NerTagger
+
+        model_dir = Path(path) if path else DEFAULT_MODEL_DIR
+        if not (model_dir / "govie_ner.json").exists():
+            raise ModelError(f"{model_dir}: not a govie NER model (no govie_ner.json); "
+                             "train one with 'govie train ner' or pass --model")
+        return cls(NerTagger.load(model_dir, device=device, quantize=quantize))
+
+    # -- analysis -------------------------------------------------------------------------
+    def analyze_many(self, texts: Sequence[str], *, batch_size: int = EXTRACT_BATCH_SIZE,
+                     years: Optional[Sequence[Optional[int]]] = None,
+                     doc_ids: Optional[Sequence[Optional[str]]] = None) -> list[Analysis]:
+        years = list(years) if years is not None else [None] * len(texts)
+        doc_ids = list(doc_ids) if doc_ids is not None else [None] * len(texts)
+        documents = [parse_document(t, doc_id=d, year=y) for t, y, d in zip(texts, years, doc_ids)]
+        regions = [[(s.start, s.end) for s in doc.sentences if may_hold_value(t[s.start:s.end])]
+                   for doc, t in zip(documents, texts)]
+        all_spans = self.tagger.predict(list(texts), regions=regions, batch_size=batch_size)
+        out = []
+        for doc, spans, doc_id in zip(documents, all_spans, doc_ids):
+            links = self.linker.link(doc, spans)
+            scores = {(s.start, s.end): s.score for s in spans if s.score is not None}
+            out.append(Analysis(doc, list(spans), assemble(doc, links, doc_id=doc_id, value_scores=scores)))
+        return out
+
+    def analyze(self, text: str, *, year: Optional[int] = None, doc_id: Optional[str] = None) -> Analysis:
+        return self.analyze_many([text], years=[year], doc_ids=[doc_id])[0]
+
+    # -- records only -----------------------------------------------------------------------
+    def extract(self, text: str, *, year: Optional[int] = None, doc_id: Optional[str] = None) -> list[Record]:
+        return self.analyze(text, year=year, doc_id=doc_id).records
+
+    def extract_many(self, texts: Sequence[str], *, batch_size: int = EXTRACT_BATCH_SIZE,
+                     years: Optional[Sequence[Optional[int]]] = None,
+                     doc_ids: Optional[Sequence[Optional[str]]] = None) -> list[list[Record]]:
+        return [a.records for a in self.analyze_many(texts, batch_size=batch_size, years=years,
+                                                     doc_ids=doc_ids)]

@@ -1,0 +1,279 @@
+"""Numbers in report language: find quantity expressions and parse them into ``Quantity``.
+
+Handles Arabic and full-width digits, Chinese numerals (``一万二千``, ``两``, ``百分之七点八``),
+scale words (``万 亿 万亿``), ``% ‰ 个百分点 倍``, ranges (``6%—6.5%``, ``6-6.5%``), and bound
+words (``左右 以上 以内 突破 不低于`` …) as in ../shared/ANNOTATION.md §1–2.
+
+Two entry points:
+
+* :func:`parse_quantity` turns the text of one VALUE span into a ``Quantity``; the record
+  assembler uses it on model output, so it must be robust to anything the model tags.
+* :func:`find_quantities` scans a text for value expressions; the rule-based pre-annotator
+  (``govie.annotation.preannotate``) uses it to draft spans. It is *not* the NER model.
+
+All matching runs on a normalised copy (:mod:`govie.normalize`); offsets index the original.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from govie.normalize import normalize
+from govie.records import Quantity
+
+# --- vocabulary tables --------------------------------------------------------------------
+
+CN_DIGITS: dict[str, int] = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
+                             "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "幺": 1}
+CN_SMALL_UNITS: dict[str, int] = {"十": 10, "百": 100, "千": 1000}
+CN_BIG_UNITS: dict[str, int] = {"万": 10_000, "亿": 100_000_000}
+
+#: Scale words written after an Arabic number; longest first so ``万亿`` beats ``万``.
+SCALES: dict[str, float] = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十亿": 1e9, "亿": 1e8,
+                            "千万": 1e7, "百万": 1e6, "十万": 1e5, "万": 1e4}
+
+#: Prefix bound words -> qualifier (longest match wins).
+PREFIX_BOUNDS: dict[str, str] = {
+    "约": "about", "近": "about", "大约": "about",
+    "超": "above", "超过": "above", "突破": "above", "逾": "above", "高于": "above",
+    "不低于": "at_least", "不少于": "at_least", "至少": "at_least",
+    "不超过": "at_most", "不高于": "at_most", "最多": "at_most",
+    "低于": "below", "不足": "below", "不到": "below",
+}
+#: Suffix bound words -> qualifier.
+SUFFIX_BOUNDS: dict[str, str] = {
+    "左右": "about", "上下": "about", "以上": "at_least", "以下": "at_most", "以内": "at_most",
+    "之内": "at_most",
+}
+#: Words between number and unit meaning "more than" (``1000多亿元``, ``200余个``).
+INNER_MORE = ("多", "余")
+
+#: Units, longest first at match time. Deliberately explicit: a unit list is what makes a
+#: number a *quantity* rather than an ordinal or a name.
+UNITS: tuple[str, ...] = (
+    "个百分点", "百分点", "%", "‰", "倍", "成",
+    "万亿元", "亿元", "元", "美元", "亿美元", "欧元", "港元",
+    "千瓦时", "度", "千瓦", "瓦", "兆瓦", "吉瓦",
+    "吨标准煤", "吨标煤", "标准煤", "吨", "公斤", "千克", "斤", "克",
+    "平方公里", "平方千米", "平方米", "立方米", "公里", "千米", "米", "公顷", "亩", "标箱", "TEU",
+    "人次", "户", "人", "名", "位", "岁", "天", "小时", "分钟", "周",
+    "个", "家", "所", "项", "座", "条", "套", "张", "台", "辆", "艘", "架", "部", "处", "间",
+    "床", "份", "场", "次", "件", "只", "头", "棵", "株", "口", "篇", "批", "种", "类", "支",
+    "对", "块", "片", "宗", "笔", "班", "列", "趟", "层", "栋", "幢", "级", "星", "GW", "MW", "kW",
+)
+_UNITS_SORTED = sorted(set(UNITS), key=len, reverse=True)
+
+_AR_NUM = r"\d+(?:,\d{3})*(?:\.\d+)?"
+_CN_NUM_CHARS = "〇零一二两三四五六七八九十百千万亿点幺"
+_CN_NUM = rf"[{_CN_NUM_CHARS}]+"
+_UNIT_RE = "|".join(re.escape(u) for u in _UNITS_SORTED)
+_SCALE_RE = "万亿|千亿|百亿|十亿|亿|千万|百万|十万|万"
+_PREFIX_RE = "|".join(sorted(map(re.escape, PREFIX_BOUNDS), key=len, reverse=True))
+_SUFFIX_RE = "|".join(sorted(map(re.escape, SUFFIX_BOUNDS), key=len, reverse=True))
+_RANGE_SEP = r"(?:-|~|至|到)"
+
+# One number with optional scale, "more" and unit; the unit may be omitted only when a
+# scale word is present (``5000万``) or it is a percentage form.
+_AR_QTY = rf"{_AR_NUM}(?:多|余)?(?:{_SCALE_RE})?(?:多|余)?(?:{_UNIT_RE})"
+_AR_QTY_SCALE_ONLY = rf"{_AR_NUM}(?:多|余)?(?:{_SCALE_RE})(?:多|余)?"
+_CN_PERCENT = rf"百分之{_CN_NUM}"
+_CN_QTY = rf"{_CN_NUM}(?:多|余)?(?:{_UNIT_RE})"
+
+_ONE = rf"(?:{_CN_PERCENT}|{_AR_QTY}|{_AR_QTY_SCALE_ONLY}|{_CN_QTY})"
+# Ranges: 6%-6.5%, 6-6.5%, 6%至6.5%, 百分之五到百分之六
+_RANGE = rf"(?:{_AR_NUM}(?:{_UNIT_RE})?{_RANGE_SEP}{_ONE}|{_ONE}{_RANGE_SEP}{_ONE})"
+VALUE_PATTERN = re.compile(
+    rf"(?:(?P<prefix>{_PREFIX_RE}))?(?P<core>{_RANGE}|{_ONE})(?:(?P<suffix>{_SUFFIX_RE}))?"
+)
+
+#: Contexts that make a match *not* a value (guideline §1 "Not values").
+_NOT_BEFORE = re.compile(r"(?:第|[A-Za-z+＋“\"])$")
+_NOT_AFTER = re.compile(r"^(?:[A-Za-z+＋”\"]|号|届|次会议|月|日|年)")
+
+
+@dataclass(frozen=True)
+class QuantityMatch:
+    """A value expression found in a text: offsets into the original and its parse."""
+
+    start: int
+    end: int
+    text: str
+    quantity: Quantity
+
+
+# --- Chinese numerals ---------------------------------------------------------------------
+
+def parse_chinese_number(s: str) -> Optional[float]:
+    """``三千一百七十八万`` -> 31780000, ``一九七八`` -> 1978, ``七点八`` -> 7.8, ``两`` -> 2."""
+    if not s:
+        return None
+    if "点" in s:
+        whole, _, frac = s.partition("点")
+        int_part = parse_chinese_number(whole) if whole else 0.0
+        if int_part is None or not frac or any(c not in CN_DIGITS for c in frac):
+            return None
+        return float(f"{int(int_part)}.{''.join(str(CN_DIGITS[c]) for c in frac)}")
+    if all(c in CN_DIGITS for c in s):
+        if len(s) == 1:
+            return float(CN_DIGITS[s])
+        return float("".join(str(CN_DIGITS[c]) for c in s))  # digit-by-digit (years, codes)
+    total, section, digit = 0.0, 0.0, None
+    for ch in s:
+        if ch in CN_DIGITS:
+            digit = CN_DIGITS[ch]
+        elif ch in CN_SMALL_UNITS:
+            section += (1 if digit is None else digit) * CN_SMALL_UNITS[ch]
+            digit = None
+        elif ch in CN_BIG_UNITS:
+            big = CN_BIG_UNITS[ch]
+            section += digit or 0
+            digit = None
+            if big == 10_000 and total and total % 100_000_000 == 0 and section == 0:
+                total *= big  # 万亿
+            else:
+                total = (total + section) * big if big > 10_000 and total < big else total + section * big
+            section = 0.0
+        else:
+            return None
+    return total + section + (digit or 0)
+
+
+def _parse_number(s: str) -> Optional[float]:
+    s = s.replace(",", "")
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    return parse_chinese_number(s)
+
+
+# --- parsing one value span ---------------------------------------------------------------
+
+_ONE_PARSE = re.compile(
+    rf"^(?:百分之(?P<cnpct>{_CN_NUM})|(?P<num>{_AR_NUM}|(?:{_CN_NUM})?[〇零一二两三四五六七八九十百千点幺]))"
+    rf"(?P<more1>多|余)?(?P<scale>{_SCALE_RE})?(?P<more2>多|余)?(?P<unit>.*)$"
+)
+
+
+def _parse_one(s: str) -> Optional[tuple[float, str, bool]]:
+    """Parse ``number[scale][unit]`` -> (value in unit as written, unit, had 多/余)."""
+    m = _ONE_PARSE.match(s)
+    if not m:
+        return None
+    if m.group("cnpct"):
+        n = parse_chinese_number(m.group("cnpct"))
+        unit = "%"
+    else:
+        n = _parse_number(m.group("num"))
+        unit = m.group("unit").strip()
+    if n is None:
+        return None
+    if m.group("scale"):
+        n *= SCALES[m.group("scale")]
+    if unit == "万亿元":
+        n, unit = n * 1e12, "元"
+    elif unit == "亿元" or unit == "亿美元":
+        n, unit = n * 1e8, unit[1:]
+    return float(f"{n:.12g}"), unit, bool(m.group("more1") or m.group("more2"))
+
+
+def _split_bounds(s: str) -> tuple[str, Optional[str], Optional[str]]:
+    prefix = next((p for p in sorted(PREFIX_BOUNDS, key=len, reverse=True) if s.startswith(p)), None)
+    if prefix:
+        s = s[len(prefix):]
+    suffix = next((x for x in sorted(SUFFIX_BOUNDS, key=len, reverse=True) if s.endswith(x)), None)
+    if suffix:
+        s = s[: -len(suffix)]
+    return s, prefix, suffix
+
+
+def _split_range(core: str) -> Optional[tuple[str, str]]:
+    for m in re.finditer(_RANGE_SEP, core):
+        left, right = core[: m.start()], core[m.end():]
+        if left and right and re.search(r"[\d〇零一二两三四五六七八九十]$", left.rstrip("%‰")) and \
+                _parse_one(right) is not None:
+            return left, right
+    return None
+
+
+def parse_quantity(text: str) -> Quantity:
+    """Parse the text of a VALUE span. Unparseable text gives ``number=None`` (never raises)."""
+    s = normalize(text).text.strip().replace(" ", "")
+    core, prefix, suffix = _split_bounds(s)
+    qualifier = PREFIX_BOUNDS.get(prefix or "") or SUFFIX_BOUNDS.get(suffix or "") or "exact"
+    rng = _split_range(core)
+    if rng:
+        right = _parse_one(rng[1])
+        left = _parse_one(rng[0]) if _parse_one(rng[0]) and _parse_one(rng[0])[1] else None
+        if right is None:
+            return Quantity(None, "", qualifier)
+        r_val, unit, _ = right
+        if left is None:  # 6-6.5%: the left side borrows the right side's scale and unit
+            left_num = _parse_number(re.sub(r"[%‰]$", "", rng[0]))
+            if left_num is None:
+                return Quantity(None, unit, qualifier)
+            scale_m = re.match(rf"^[^万亿]*?({_SCALE_RE})", rng[1])
+            scale = SCALES[scale_m.group(1)] if scale_m else 1.0
+            l_val = left_num * scale
+        else:
+            l_val = left[0]
+        low, high = min(l_val, r_val), max(l_val, r_val)
+        return Quantity((low + high) / 2, unit, "range", low, high)
+    one = _parse_one(core)
+    if one is None:
+        return Quantity(None, "", qualifier)
+    number, unit, more = one
+    if more and qualifier == "exact":
+        qualifier = "above"
+    low = high = None
+    if qualifier in ("at_least", "above"):
+        low = number
+    elif qualifier in ("at_most", "below"):
+        high = number
+    return Quantity(number, unit, qualifier, low, high)
+
+
+# --- scanning a text ----------------------------------------------------------------------
+
+def _plausible(norm: str, start: int, end: int, core: str) -> bool:
+    """Reject ordinals, names and codes (guideline §1 'Not values')."""
+    if _NOT_BEFORE.search(norm[max(0, start - 1):start]) or _NOT_AFTER.match(norm[end:end + 4]):
+        return False
+    if re.fullmatch(rf"{_CN_NUM}(?:多|余)?(?:{_UNIT_RE})", core):
+        num = re.match(_CN_NUM, core).group(0)
+        # A lone 一/两/几 + measure word is usually an article ("一个中心", "两项制度").
+        if len(num) == 1 and num in "一两二三四五六七八九十":
+            return False
+    return True
+
+
+def find_quantities(text: str) -> list[QuantityMatch]:
+    """All value expressions in ``text``, left to right, non-overlapping, original offsets."""
+    norm = normalize(text)
+    out: list[QuantityMatch] = []
+    for m in VALUE_PATTERN.finditer(norm.text):
+        start, end = m.span()
+        if not _plausible(norm.text, start, end, m.group("core")):
+            continue
+        # a digit right before means we matched the tail of a longer token (e.g. a year)
+        if start > 0 and norm.text[start - 1].isdigit():
+            continue
+        if re.fullmatch(r"\d{4}", m.group("core").rstrip("年")):
+            continue
+        quantity = parse_quantity(text[start:end])
+        if quantity.number is None:
+            continue
+        o_start, o_end = norm.to_original(start, end)
+        out.append(QuantityMatch(o_start, o_end, text[o_start:o_end], quantity))
+    return out
+
+
+_NUMERIC_HINT = re.compile(r"[0-9０-９二三四五六七八九十百千万亿两〇零%％‰倍]|百分之")
+
+
+def may_hold_value(text: str) -> bool:
+    """Cheap filter: can this sentence contain a quantity at all? (digits, numerals, %).
+
+    The NER model only reads sentences that pass, which skips a large part of every report.
+    ``一`` alone is not a hint: it is mostly an article (``一批``, ``进一步``).
+    """
+    return _NUMERIC_HINT.search(text) is not None

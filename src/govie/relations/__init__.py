@@ -1,0 +1,1 @@
+"""Linking each VALUE span to its INDICATOR, TIME and DOMAIN spans."""

@@ -1,0 +1,107 @@
+"""Time expressions -> (year, year_start), relative to the report year.
+
+Guideline §2: an explicit TIME wins (``到2035年`` -> 2035; ``“十四五”时期`` -> year 2025,
+year_start 2021); ``今年`` is the report year, ``去年`` the year before; ``过去五年`` the five
+years before the report. Relative expressions live in one table (:data:`RELATIVE_YEARS`)
+so adding ``后年`` is a one-line change.
+
+:func:`find_times` (TIME span candidates) serves the rule-based pre-annotator only.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Optional
+
+from govie.normalize import normalize
+from govie.quantities import CN_DIGITS, parse_chinese_number
+
+#: Relative year words -> (offset of year, offset of year_start or None) from the report year.
+RELATIVE_YEARS: dict[str, tuple[int, Optional[int]]] = {
+    "今年": (0, None), "本年": (0, None),
+    "去年": (-1, None), "上年": (-1, None), "上一年": (-1, None), "过去一年": (-1, None),
+    "前年": (-2, None), "明年": (1, None), "后年": (2, None),
+    "过去五年": (-1, -5), "五年来": (-1, -5), "近五年": (-1, -5),
+    "今后五年": (4, 0), "未来五年": (4, 0), "今后三年": (2, 0), "未来三年": (2, 0),
+    "三年": (2, 0), "五年": (4, 0),
+}
+
+def five_year_plan(n: int) -> tuple[int, int]:
+    """Five-year plan n -> (start, end): 1st 1953–57, 2nd 1958–62, then from 1966 every 5 years."""
+    start = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)
+    return start, start + 4
+
+
+_PLAN_NUMERALS = "一二三四五六七八九十"
+_YEAR_AR = r"(?:19|20)\d{2}"
+_YEAR_CN = r"[一二〇零○三四五六七八九]{4}"
+_YEAR_SUFFIX = r"(?:年底前|年前|年底|年末|年初|年内|年以前|年)"
+_PLAN = rf"[“\"]?(?P<plan>[{_PLAN_NUMERALS}]{{1,3}})五[”\"]?(?:时期|期间|末|期末|规划期)?"
+_RELATIVE = "|".join(sorted(map(re.escape, RELATIVE_YEARS), key=len, reverse=True))
+
+TIME_PATTERN = re.compile(
+    rf"(?P<range>(?P<y1>{_YEAR_AR})(?:年)?[-至到](?P<y2>{_YEAR_AR}){_YEAR_SUFFIX})"
+    rf"|(?P<year>(?P<ydig>{_YEAR_AR}|{_YEAR_CN}){_YEAR_SUFFIX})"
+    rf"|(?P<planexpr>{_PLAN})"
+    rf"|(?P<rel>{_RELATIVE})"
+)
+
+
+@dataclass(frozen=True)
+class TimeMatch:
+    start: int
+    end: int
+    text: str
+    year: Optional[int]
+    year_start: Optional[int]
+
+
+def _cn_year(s: str) -> Optional[int]:
+    s = s.replace("○", "〇")
+    if all(c in CN_DIGITS for c in s):
+        return int("".join(str(CN_DIGITS[c]) for c in s))
+    return None
+
+
+def resolve_time(text: str, report_year: Optional[int]) -> tuple[Optional[int], Optional[int]]:
+    """Resolve one TIME span's text to (year, year_start). Unknown -> (None, None)."""
+    s = normalize(text).text.strip()
+    m = TIME_PATTERN.search(s)
+    if m is None:
+        return None, None
+    if m.group("range"):
+        return int(m.group("y2")), int(m.group("y1"))
+    if m.group("year"):
+        digits = m.group("ydig")
+        year = int(digits) if digits.isdigit() else _cn_year(digits)
+        return year, None
+    if m.group("planexpr"):
+        n = parse_chinese_number(m.group("plan"))
+        if n is None:
+            return None, None
+        start, end = five_year_plan(int(n))
+        return end, start
+    if m.group("rel") and report_year is not None:
+        y, ys = RELATIVE_YEARS[m.group("rel")]
+        return report_year + y, (report_year + ys if ys is not None else None)
+    return None, None
+
+
+def find_times(text: str, report_year: Optional[int] = None) -> list[TimeMatch]:
+    """TIME span candidates (guideline §1: ``到2035年`` -> span ``2035年``), original offsets."""
+    norm = normalize(text)
+    out = []
+    for m in TIME_PATTERN.finditer(norm.text):
+        start, end = m.span()
+        # 2025年1月14日 is a date; keep only the year part as TIME (already the match).
+        if m.group("ydig") and start > 0 and norm.text[start - 1].isdigit():
+            continue
+        if re.search(r"(?:比|较|同比|于)$", norm.text[max(0, start - 2):start]):
+            continue  # 比上年增长: the baseline of a comparison, not when the value holds
+        if m.group("rel") in ("三年", "五年") and not re.search(r"(?:今后|未来|近|用)$", norm.text[max(0, start - 2):start]):
+            continue  # bare 三年 is usually part of a name (三年行动) or a duration value
+        if m.group("planexpr") and len(m.group("plan")) == 1 and m.group(0) == m.group("plan") + "五":
+            continue  # bare 二五/三五 without quotes or 时期 is rarely a plan name
+        year, year_start = resolve_time(text[start:end], report_year)
+        out.append(TimeMatch(start, end, text[start:end], year, year_start))
+    return out

@@ -1,0 +1,85 @@
+"""The normaliser on a table of cases written for these tests (guideline §1–2)."""
+import pytest
+
+from govie.normalize import normalize
+from govie.quantities import find_quantities, may_hold_value, parse_chinese_number, parse_quantity
+
+CASES = [
+    # text, number, unit, qualifier, low, high
+    ("5.5%左右", 5.5, "%", "about", None, None),
+    ("5%以内", 5, "%", "at_most", None, 5),
+    ("600万亩以上", 6e6, "亩", "at_least", 6e6, None),
+    ("2.3万亿元", 2.3e12, "元", "exact", None, None),
+    ("3.5个百分点", 3.5, "个百分点", "exact", None, None),
+    ("83.88岁", 83.88, "岁", "exact", None, None),
+    ("6%—6.5%", 6.25, "%", "range", 6, 6.5),
+    ("6-6.5%", 6.25, "%", "range", 6, 6.5),
+    ("5%至6%", 5.5, "%", "range", 5, 6),
+    ("1.3万亿斤以上", 1.3e12, "斤", "at_least", 1.3e12, None),
+    ("１２％", 12, "%", "exact", None, None),
+    ("５．１１亿元", 5.11e8, "元", "exact", None, None),
+    ("百分之七点八", 7.8, "%", "exact", None, None),
+    ("三千一百七十八万吨", 31_780_000, "吨", "exact", None, None),
+    ("六千零九十五亿斤", 6.095e11, "斤", "exact", None, None),
+    ("两个百分点", 2, "个百分点", "exact", None, None),
+    ("1000多亿元", 1e11, "元", "above", 1e11, None),
+    ("200余个", 200, "个", "above", 200, None),
+    ("超过10万人", 1e5, "人", "above", 1e5, None),
+    ("突破1万亿元", 1e12, "元", "above", 1e12, None),
+    ("不低于50%", 50, "%", "at_least", 50, None),
+    ("不超过3%", 3, "%", "at_most", None, 3),
+    ("约3000万人", 3e7, "人", "about", None, None),
+    ("8.5‰", 8.5, "‰", "exact", None, None),
+    ("1,234亿元", 1.234e11, "元", "exact", None, None),
+    ("5000万", 5e7, "", "exact", None, None),
+    ("2倍", 2, "倍", "exact", None, None),
+]
+
+
+@pytest.mark.parametrize("text,number,unit,qualifier,low,high", CASES)
+def test_parse_quantity(text, number, unit, qualifier, low, high):
+    q = parse_quantity(text)
+    assert q.number == pytest.approx(number)
+    assert (q.unit, q.qualifier) == (unit, qualifier)
+    assert q.low == (pytest.approx(low) if low is not None else None)
+    assert q.high == (pytest.approx(high) if high is not None else None)
+
+
+@pytest.mark.parametrize("text,value", [("一万二千", 12000), ("两", 2), ("十四", 14), ("二十三", 23),
+                                        ("一千二百亿", 1.2e11), ("一九七八", 1978), ("七点八", 7.8),
+                                        ("三万亿", 3e12), ("一百零五", 105)])
+def test_chinese_numerals(text, value):
+    assert parse_chinese_number(text) == pytest.approx(value)
+
+
+def test_unparseable_value_does_not_raise():
+    assert parse_quantity("若干").number is None
+
+
+def test_normalize_keeps_length_and_original():
+    raw = "增长５．５％，　６％—６．５％"
+    norm = normalize(raw)
+    assert norm.original == raw and len(norm.text) == len(raw)
+    assert norm.text == "增长5.5%, 6%-6.5%"
+
+
+SENTENCE = "全年地区生产总值增长５．５％左右，城镇调查失业率控制在5%以内；建成10个以上样板，粮食产量达到六千零九十五亿斤。"
+
+
+def test_find_quantities_offsets_index_the_original():
+    found = find_quantities(SENTENCE)
+    assert [m.text for m in found] == ["５．５％左右", "5%以内", "10个以上", "六千零九十五亿斤"]
+    for m in found:
+        assert SENTENCE[m.start:m.end] == m.text
+
+
+@pytest.mark.parametrize("text", ["第十四届人民代表大会", "“十四五”规划", "建设5G基站", "2025年1月14日",
+                                  "一个中心", "“8+4”政策体系", "415X集群"])
+def test_not_values(text):
+    assert find_quantities(text) == []
+
+
+def test_may_hold_value():
+    assert may_hold_value("增长百分之七")
+    assert may_hold_value("达到5%")
+    assert not may_hold_value("进一步深化改革，推动高质量发展")
