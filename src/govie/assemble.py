@@ -27,12 +27,12 @@ def assemble(document: Document, links: list[Link], *, doc_id: Optional[str] = N
         section_type = document.section_type_at(link.value.start)
         between_start = link.indicator.end if link.indicator and link.indicator.end <= link.value.start \
             else (sentence.start if sentence else max(0, link.value.start - 8))
-        change = change_from_context(text[between_start:link.value.start],
-                                     link.indicator.text if link.indicator else "")
+        change = link.change or change_from_context(text[between_start:link.value.start],
+                                                    link.indicator.text if link.indicator else "")
         t_year, t_start = resolve_time(link.time.text, document.year) if link.time else (None, None)
         year, year_start = resolve_year(t_year, t_start, section_type, document.year)
         sentence_text = text[sentence.start:sentence.end] if sentence else ""
-        kind = resolve_kind(sentence_text, section_type, year, document.year)
+        kind = link.kind or resolve_kind(sentence_text, section_type, year, document.year)
         score = link.score * (value_scores or {}).get((link.value.start, link.value.end), 1.0)
         records.append(Record(
             value=Value(link.value, parse_quantity(link.value.text)),

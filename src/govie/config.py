@@ -32,7 +32,7 @@ SECTION_TYPES: tuple[str, ...] = ("review", "five_year_review", "plan", "other")
 #: Where the shipped models live inside a source checkout / installed package.
 PACKAGE_ROOT = Path(__file__).resolve().parent
 REPO_ROOT = PACKAGE_ROOT.parent.parent
-DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "govie-ner"
+DEFAULT_MODEL_DIR = REPO_ROOT / "models" / "govie"
 #: Our pkuseg word segmenter (features.msgpack, weights.npz, user_dict.txt, README.md).
 PKUSEG_MODEL_DIR = REPO_ROOT / "models" / "pkuseg-govie"
 
@@ -133,6 +133,39 @@ UTF16_MIN_TEXT_SHARE = 0.9
 DOC_HEAD_CHARS = 600
 HEADING_MAX_CHARS = 40
 UNNUMBERED_HEADING_MAX_CHARS = 24
+#: A paragraph that turns to the plan year (``今年…``, ``2025年是…``) within this many
+#: paragraphs of the start of a top-level part whose heading names no period types the
+#: whole part as plan (its heading's words just didn't say); further down it starts a
+#: plan part of its own.
+TURN_LEAD_PARAGRAPHS = 3
 
 #: Evaluation: how many lowest-scoring documents `govie evaluate` lists.
 EVAL_WORST_DOCS = 5
+
+#: Relation heads: MLP width, dropout, training epochs and learning rate.
+REL_HIDDEN = 128
+REL_DROPOUT = 0.1
+REL_EPOCHS = 12
+REL_LEARNING_RATE = 1e-3
+
+#: govie extract on folders (govie.batch). Texts of this many files go to one
+#: extract_many call, so short reports still fill the model's batches.
+BATCH_FILES_PER_BATCH = 8
+#: Worker processes by default (1 = in-process; more only pays on a many-core CPU).
+BATCH_WORKERS = 1
+#: Chunks queued per worker: enough that no worker waits for the parent, few enough
+#: that an interrupt loses little work and a stream's reorder buffer stays small.
+BATCH_CHUNKS_IN_FLIGHT_PER_WORKER = 2
+#: Workers are spawned, never forked: a fork of a process holding torch's thread pools
+#: (or a CUDA context) can deadlock, and spawn behaves the same on every platform.
+BATCH_START_METHOD = "spawn"
+#: Per-output-folder bookkeeping (hidden names: never read back as inputs or by
+#: pyarrow's dataset reader): one JSON line per finished input, and the last run's failures.
+BATCH_MANIFEST_NAME = ".govie-manifest.jsonl"
+BATCH_FAILURES_NAME = ".govie-failures.tsv"
+#: Bytes read at a time when hashing an input for the manifest.
+BATCH_HASH_CHUNK_BYTES = 1 << 20
+#: Longest failure reason kept (a model error's message can be a page of tensor shapes).
+BATCH_MAX_REASON_CHARS = 300
+#: Parquet rows per row group (one per report would make a big file slow to scan).
+PARQUET_ROW_GROUP_ROWS = 50_000

@@ -36,18 +36,24 @@ class Extractor:
     def __init__(self, tagger, linker: Optional[Linker] = None) -> None:
         self.tagger = tagger
         self.linker: Linker = linker or RuleLinker()
+        #: the model linker reads encoder states; the rule linker does not need them
+        self.needs_hidden = not isinstance(self.linker, RuleLinker)
 
     @classmethod
     def load(cls, path: Optional[str | Path] = None, *, device: Optional[str] = None,
              quantize: bool = False) -> "Extractor":
-        """Load the NER model at ``path`` (default: the model shipped in ``models/``)."""
+        """Load the NER model at ``path`` (default: the model shipped in ``models/``) and the
+        relation heads stored beside it (the rule linker when there are none)."""
         from govie.ner.tagger import NerTagger
+        from govie.relations.linker import ModelLinker
+        from govie.relations.model import RelationModel
 
         model_dir = Path(path) if path else DEFAULT_MODEL_DIR
         if not (model_dir / "govie_ner.json").exists():
             raise ModelError(f"{model_dir}: not a govie NER model (no govie_ner.json); "
                              "train one with 'govie train ner' or pass --model")
-        return cls(NerTagger.load(model_dir, device=device, quantize=quantize))
+        linker = ModelLinker(RelationModel.load(model_dir)) if RelationModel.exists(model_dir) else None
+        return cls(NerTagger.load(model_dir, device=device, quantize=quantize), linker)
 
     # -- analysis -------------------------------------------------------------------------
     def analyze_many(self, texts: Sequence[str], *, batch_size: int = EXTRACT_BATCH_SIZE,
@@ -58,10 +64,12 @@ class Extractor:
         documents = [parse_document(t, doc_id=d, year=y) for t, y, d in zip(texts, years, doc_ids)]
         regions = [[(s.start, s.end) for s in doc.sentences if may_hold_value(t[s.start:s.end])]
                    for doc, t in zip(documents, texts)]
-        all_spans = self.tagger.predict(list(texts), regions=regions, batch_size=batch_size)
+        tagged = self.tagger.analyze(list(texts), regions=regions, batch_size=batch_size,
+                                     with_hidden=self.needs_hidden)
         out = []
-        for doc, spans, doc_id in zip(documents, all_spans, doc_ids):
-            links = self.linker.link(doc, spans)
+        for doc, tag, doc_id in zip(documents, tagged, doc_ids):
+            spans = tag.spans
+            links = self.linker.link(doc, spans, tag.hidden)
             scores = {(s.start, s.end): s.score for s in spans if s.score is not None}
             out.append(Analysis(doc, list(spans), assemble(doc, links, doc_id=doc_id, value_scores=scores)))
         return out

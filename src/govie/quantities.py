@@ -35,7 +35,7 @@ SCALES: dict[str, float] = {"万亿": 1e12, "千亿": 1e11, "百亿": 1e10, "十
 
 #: Prefix bound words -> qualifier (longest match wins).
 PREFIX_BOUNDS: dict[str, str] = {
-    "约": "about", "近": "about", "大约": "about",
+    "约": "about", "近": "about", "大约": "about", "接近": "about",
     "超": "above", "超过": "above", "突破": "above", "逾": "above", "高于": "above",
     "不低于": "at_least", "不少于": "at_least", "至少": "at_least",
     "不超过": "at_most", "不高于": "at_most", "最多": "at_most",
@@ -54,13 +54,13 @@ INNER_MORE = ("多", "余")
 UNITS: tuple[str, ...] = (
     "个百分点", "百分点", "%", "‰", "倍", "成",
     "万亿元", "亿元", "元", "美元", "亿美元", "欧元", "港元",
-    "千瓦时", "度", "千瓦", "瓦", "兆瓦", "吉瓦",
+    "千瓦小时", "千瓦时", "度", "千瓦", "瓦", "兆瓦", "吉瓦",
     "吨标准煤", "吨标煤", "标准煤", "吨", "公斤", "千克", "斤", "克",
-    "平方公里", "平方千米", "平方米", "立方米", "公里", "千米", "米", "公顷", "亩", "标箱", "TEU",
-    "人次", "户", "人", "名", "位", "岁", "天", "小时", "分钟", "周",
+    "平方公里", "平方千米", "平方米", "立方米", "公里", "千米", "米", "公顷", "亩", "标准箱", "标箱", "TEU", "微克/立方米",
+    "人次", "艘次", "场次", "架次", "户次", "户", "人", "名", "枚", "颗", "轮", "位", "岁", "天", "小时", "分钟", "周",
     "个", "家", "所", "项", "座", "条", "套", "张", "台", "辆", "艘", "架", "部", "处", "间",
     "床", "份", "场", "次", "件", "只", "头", "棵", "株", "口", "篇", "批", "种", "类", "支",
-    "对", "块", "片", "宗", "笔", "班", "列", "趟", "层", "栋", "幢", "级", "星", "GW", "MW", "kW",
+    "对", "块", "片", "宗", "笔", "班", "列", "趟", "层", "栋", "幢", "级", "星", "起", "门", "GW", "MW", "kW",
 )
 _UNITS_SORTED = sorted(set(UNITS), key=len, reverse=True)
 
@@ -78,7 +78,7 @@ _RANGE_SEP = r"(?:-|~|至|到)"
 _AR_QTY = rf"{_AR_NUM}(?:多|余)?(?:{_SCALE_RE})?(?:多|余)?(?:{_UNIT_RE})"
 _AR_QTY_SCALE_ONLY = rf"{_AR_NUM}(?:多|余)?(?:{_SCALE_RE})(?:多|余)?"
 _CN_PERCENT = rf"百分之{_CN_NUM}"
-_CN_QTY = rf"{_CN_NUM}(?:多|余)?(?:{_UNIT_RE})"
+_CN_QTY = rf"[{_CN_NUM_CHARS}][{_CN_NUM_CHARS}多余]*(?:{_UNIT_RE})"
 
 _ONE = rf"(?:{_CN_PERCENT}|{_AR_QTY}|{_AR_QTY_SCALE_ONLY}|{_CN_QTY})"
 # Ranges: 6%-6.5%, 6-6.5%, 6%至6.5%, 百分之五到百分之六
@@ -86,6 +86,13 @@ _RANGE = rf"(?:{_AR_NUM}(?:{_UNIT_RE})?{_RANGE_SEP}{_ONE}|{_ONE}{_RANGE_SEP}{_ON
 VALUE_PATTERN = re.compile(
     rf"(?:(?P<prefix>{_PREFIX_RE}))?(?P<core>{_RANGE}|{_ONE})(?:(?P<suffix>{_SUFFIX_RE}))?"
 )
+
+#: Words whose last character looks like a prefix bound word (节约, 附近, 最近 …).
+_PREFIX_WORD_CLASHES = frozenset({"节约", "制约", "条约", "签约", "契约", "公约", "附近", "最近",
+                                  "将近", "逼近", "迫近", "邻近"})
+
+#: A unit character that starts a longer word is not a unit: 5个人口 / 3家庭 / 2人民.
+_UNIT_WORD_CONTINUATIONS: dict[str, str] = {"人": "口民员才", "家": "庭乡长", "所": "有以在", "名": "单称"}
 
 #: Contexts that make a match *not* a value (guideline §1 "Not values").
 _NOT_BEFORE = re.compile(r"(?:第|[A-Za-z+＋“\"])$")
@@ -148,31 +155,63 @@ def _parse_number(s: str) -> Optional[float]:
 
 # --- parsing one value span ---------------------------------------------------------------
 
-_ONE_PARSE = re.compile(
-    rf"^(?:百分之(?P<cnpct>{_CN_NUM})|(?P<num>{_AR_NUM}|(?:{_CN_NUM})?[〇零一二两三四五六七八九十百千点幺]))"
-    rf"(?P<more1>多|余)?(?P<scale>{_SCALE_RE})?(?P<more2>多|余)?(?P<unit>.*)$"
+_AR_PARSE = re.compile(
+    rf"^(?P<num>{_AR_NUM})(?P<more1>多|余)?(?P<scale>{_SCALE_RE})?(?P<more2>多|余)?(?P<unit>.*)$"
 )
+_UNIT_SET = frozenset(UNITS)
+_CN_NUM_SET = frozenset(_CN_NUM_CHARS)
+
+
+def _unit_value(n: float, unit: str) -> tuple[float, str]:
+    """Fold scale-bearing units into the number: ``亿元`` -> ×1e8, unit ``元``."""
+    if unit == "万亿元":
+        return n * 1e12, "元"
+    if unit in ("亿元", "亿美元"):
+        return n * 1e8, unit[1:]
+    return n, unit
+
+
+def _parse_chinese_quantity(s: str) -> Optional[tuple[float, str, bool]]:
+    """``三亿零五百三十万吨``, ``一千九百五十万千瓦``, ``五百多万吨`` -> (number, unit, more).
+
+    The split between numeral and unit is ambiguous (``千`` starts ``千瓦``; ``万`` ends a
+    numeral or scales it), so the longest known unit wins, then the longest numeral.
+    """
+    best: Optional[tuple[int, int, str, str]] = None
+    for k in range(len(s), 0, -1):
+        head, unit = s[:k], s[k:]
+        if not all(c in _CN_NUM_SET or c in "多余" for c in head) or head[0] in "多余点":
+            continue
+        if unit and unit not in _UNIT_SET:
+            continue
+        key = (len(unit), k)
+        if best is None or key > best[:2]:
+            best = (len(unit), k, head, unit)
+    if best is None:
+        return None
+    head, unit = best[2], best[3]
+    more = any(c in "多余" for c in head)
+    n = parse_chinese_number(head.replace("多", "").replace("余", ""))
+    if n is None:
+        return None
+    n, unit = _unit_value(n, unit)
+    return float(f"{n:.12g}"), unit, more
 
 
 def _parse_one(s: str) -> Optional[tuple[float, str, bool]]:
     """Parse ``number[scale][unit]`` -> (value in unit as written, unit, had 多/余)."""
-    m = _ONE_PARSE.match(s)
+    if s.startswith("百分之"):
+        n = parse_chinese_number(s[3:])
+        return (float(f"{n:.12g}"), "%", False) if n is not None else None
+    m = _AR_PARSE.match(s)
     if not m:
-        return None
-    if m.group("cnpct"):
-        n = parse_chinese_number(m.group("cnpct"))
-        unit = "%"
-    else:
-        n = _parse_number(m.group("num"))
-        unit = m.group("unit").strip()
+        return _parse_chinese_quantity(s)
+    n = _parse_number(m.group("num"))
     if n is None:
         return None
     if m.group("scale"):
         n *= SCALES[m.group("scale")]
-    if unit == "万亿元":
-        n, unit = n * 1e12, "元"
-    elif unit == "亿元" or unit == "亿美元":
-        n, unit = n * 1e8, unit[1:]
+    n, unit = _unit_value(n, m.group("unit").strip())
     return float(f"{n:.12g}"), unit, bool(m.group("more1") or m.group("more2"))
 
 
@@ -238,10 +277,10 @@ def _plausible(norm: str, start: int, end: int, core: str) -> bool:
     """Reject ordinals, names and codes (guideline §1 'Not values')."""
     if _NOT_BEFORE.search(norm[max(0, start - 1):start]) or _NOT_AFTER.match(norm[end:end + 4]):
         return False
-    if re.fullmatch(rf"{_CN_NUM}(?:多|余)?(?:{_UNIT_RE})", core):
+    if re.fullmatch(_CN_QTY, core):
         num = re.match(_CN_NUM, core).group(0)
         # A lone 一/两/几 + measure word is usually an article ("一个中心", "两项制度").
-        if len(num) == 1 and num in "一两二三四五六七八九十":
+        if len(num) == 1 and num in "一两二三四五六七八九十百千万亿零〇":
             return False
     return True
 
@@ -258,6 +297,12 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         if start > 0 and norm.text[start - 1].isdigit():
             continue
         if re.fullmatch(r"\d{4}", m.group("core").rstrip("年")):
+            continue
+        prefix = m.group("prefix")
+        if prefix and start > 0 and norm.text[start - 1] + prefix in _PREFIX_WORD_CLASHES:
+            start += len(prefix)  # 节约10%: 约 belongs to the verb, not a bound word
+        nxt = norm.text[end:end + 1]
+        if nxt and nxt in _UNIT_WORD_CONTINUATIONS.get(norm.text[end - 1], ""):
             continue
         quantity = parse_quantity(text[start:end])
         if quantity.number is None:

@@ -16,7 +16,7 @@ from govie.errors import GovieError
 
 def register(subparsers: Any) -> argparse.ArgumentParser:
     """Add ``train ner`` and the ``train relations`` slot to a ``add_subparsers()`` object."""
-    train = subparsers.add_parser("train", help="train the NER model (relations: later)",
+    train = subparsers.add_parser("train", help="train the NER model and the relation heads",
                                   description="Train govie models from gold annotations.")
     tasks = train.add_subparsers(dest="train_task", metavar="{ner,relations}")
     tasks.required = True
@@ -42,7 +42,18 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     ner.add_argument("--seed", type=int, default=config.TRAIN_SEED, metavar="N")
     ner.set_defaults(func=run_train_ner)
 
-    rel = tasks.add_parser("relations", help="train the relation classifier (not yet available)")
+    rel = tasks.add_parser("relations", help="train the relation heads on a trained NER model",
+                           description="Train the relation heads (indicator/time/domain links, kind, "
+                                       "change) on gold records, calibrate on dev, and save them "
+                                       "next to the NER model they read.")
+    rel.add_argument("--annotations", required=True, metavar="DIR",
+                     help="gold annotation folder (with its split file)")
+    rel.add_argument("--model", required=True, metavar="DIR", help="the trained NER model folder")
+    rel.add_argument("--out", metavar="DIR", default=None,
+                     help="where to write relations.safetensors (default: the NER model folder)")
+    rel.add_argument("--corpus", metavar="DIR", default=None)
+    rel.add_argument("--epochs", type=_positive, default=config.REL_EPOCHS, metavar="N")
+    rel.add_argument("--seed", type=int, default=config.TRAIN_SEED, metavar="N")
     rel.set_defaults(func=run_train_relations)
     return train
 
@@ -96,6 +107,18 @@ def run_train_ner(args: argparse.Namespace) -> int:
 
 
 def run_train_relations(args: argparse.Namespace) -> int:
-    """Placeholder slot so the command layout is fixed; the relation trainer is not built yet."""
-    raise GovieError("govie train relations: not yet available (the relation trainer is still "
-                     "being written; only `govie train ner` works for now)")
+    """Train the relation heads on gold train, calibrate and report on dev."""
+    from govie.data import load_annotations
+    from govie.relations.train import train_relations
+
+    gold = load_annotations(args.annotations, corpus=args.corpus)
+    train, dev = _split(gold, "train"), _split(gold, "dev")
+    if train is None or len(train) == 0:
+        raise GovieError(f"{args.annotations}: no documents in the train split")
+    metrics = train_relations(list(train), list(dev or []), args.model, args.out,
+                              epochs=args.epochs, seed=args.seed)
+    print(f"relation heads: {metrics['train_values']} train values, {metrics['dev_values']} dev values")
+    for head, acc in metrics["dev_accuracy"].items():
+        print(f"  dev accuracy {head:<10} {100 * acc:5.1f}%   temperature {metrics['temperatures'][head]}")
+    print(f"written to {args.out or args.model}")
+    return 0

@@ -28,6 +28,7 @@ from govie.errors import AnnotationError
 from govie.quantities import may_hold_value, parse_quantity
 
 FIELDS = ("VALUE", "INDICATOR", "TIME", "DOMAIN", "change", "kind", "year", "area")
+OVERRIDABLE = ("number", "unit", "qualifier", "low", "high")
 
 
 @dataclass(frozen=True)
@@ -93,8 +94,13 @@ def _resolve(text: str, block: _Block, ref: str, where: str) -> Optional[tuple[i
     return block.start + pos, block.start + pos + len(piece)
 
 
-def _number(v: str) -> Optional[float]:
-    return None if v in ("", "-", "None", "null") else float(v)
+def _number(v: str, where: str = "") -> Optional[float]:
+    if v in ("", "-", "None", "null"):
+        return None
+    try:
+        return float(v)
+    except ValueError:
+        raise AnnotationError(f"{where}: '{v}' is not a number") from None
 
 
 def read_sheet(sheet: str, text: str, *, doc_id: str, year: Optional[int], level: Optional[str],
@@ -135,7 +141,12 @@ def read_sheet(sheet: str, text: str, *, doc_id: str, year: Optional[int], level
         if len(cells) < len(FIELDS):
             raise AnnotationError(f"{where}: {len(cells)} fields, expected {len(FIELDS)}: {' | '.join(FIELDS)}")
         value_ref, ind_ref, time_ref, dom_ref, change, kind, year_cell, area = cells[:8]
-        overrides = dict(kv.split("=", 1) for kv in cells[8:] if "=" in kv)
+        overrides = {}
+        for token in " ".join(cells[8:]).split():
+            key, sep, val = token.partition("=")
+            if not sep or key not in OVERRIDABLE:
+                raise AnnotationError(f"{where}: override '{token}' is not k=v with k in {', '.join(OVERRIDABLE)}")
+            overrides[key] = val
         for name, val, allowed in (("change", change, CHANGES), ("kind", kind, KINDS),
                                    ("area", area, POLICY_AREAS)):
             if val not in allowed:
@@ -158,11 +169,11 @@ def read_sheet(sheet: str, text: str, *, doc_id: str, year: Optional[int], level
             "value": vid,
             "time": span_id(_resolve(text, block, time_ref, where), "TIME", where),
             "domain": span_id(_resolve(text, block, dom_ref, where), "DOMAIN", where),
-            "number": _number(overrides["number"]) if "number" in overrides else q.number,
+            "number": _number(overrides["number"], where) if "number" in overrides else q.number,
             "unit": overrides.get("unit", q.unit),
             "qualifier": qualifier,
-            "low": _number(overrides["low"]) if "low" in overrides else q.low,
-            "high": _number(overrides["high"]) if "high" in overrides else q.high,
+            "low": _number(overrides["low"], where) if "low" in overrides else q.low,
+            "high": _number(overrides["high"], where) if "high" in overrides else q.high,
             "change": change, "kind": kind,
             "year": int(y_match.group(2)) if y_match.group(2) else None,
             "year_start": int(y_match.group(1)) if y_match.group(1) else None,

@@ -107,9 +107,10 @@ def _without_pooler(build: Any, *args: Any, **kwargs: Any) -> torch.nn.Module:
     ``add_pooling_layer`` is a BERT-family argument; other encoders are built without it.
     """
     try:
-        return build(*args, dtype=torch.float32, add_pooling_layer=False, **kwargs)
+        encoder = build(*args, add_pooling_layer=False, **kwargs)
     except TypeError:
-        return build(*args, dtype=torch.float32, **kwargs)
+        encoder = build(*args, **kwargs)
+    return encoder.float()
 
 
 def _first_line(exc: BaseException) -> str:
@@ -139,8 +140,13 @@ class NerModel(torch.nn.Module):
         return int(self.encoder.config.vocab_size)
 
     def forward(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None) -> torch.Tensor:
+        return self.forward_with_hidden(input_ids, attention_mask)[0]
+
+    def forward_with_hidden(self, input_ids: torch.Tensor, attention_mask: Optional[torch.Tensor] = None
+                            ) -> tuple[torch.Tensor, torch.Tensor]:
+        """(tag logits, last hidden states): the relation heads reuse the encoder's states."""
         hidden = self.encoder(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        return self.head(self.dropout(hidden))
+        return self.head(self.dropout(hidden)), hidden
 
     # ------------------------------------------------------------------ building
     @classmethod

@@ -8,6 +8,7 @@ tokens, nothing is normalised in place.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 import warnings
 from pathlib import Path
 from typing import Optional, Sequence, Union
@@ -20,10 +21,18 @@ from govie import config
 from govie.errors import InputError, ModelError
 from govie.ner.model import NerModel, resolve_device
 from govie.ner.vocab import CHAR_VOCAB_FILE, CharEncoder
-from govie.ner.windows import Region, WindowPlan, decode_plan, plan_windows, scaled_stride
+from govie.ner.windows import Region, WindowPlan, decode_merged, merge_scores, plan_windows, scaled_stride
 from govie.records import Span
 
 log = logging.getLogger(__name__)
+
+
+@dataclass
+class Tagged:
+    """The tagger's output for one text: spans (with scores) and optional encoder states."""
+
+    spans: list[Span]
+    hidden: Optional[np.ndarray] = None
 
 
 def quantize_linear(model: torch.nn.Module) -> tuple[torch.nn.Module, str]:
@@ -73,7 +82,11 @@ class NerTagger:
     @classmethod
     def load(cls, model_dir: Union[str, Path], device: Optional[str] = None,
              quantize: bool = False) -> "NerTagger":
-        """Model + character table from one directory written by the trainer."""
+        """Model + character table from one directory written by the trainer.
+
+        ``device=None`` picks CUDA when available; ``quantize=True`` (CPU only) applies int8
+        dynamic quantization to every ``Linear`` and records in ``.quantization`` what happened.
+        """
         directory = Path(model_dir)
         if not (directory / CHAR_VOCAB_FILE).is_file():
             raise ModelError(f"{directory}: not a govie NER model ({CHAR_VOCAB_FILE} is missing)")
@@ -83,8 +96,9 @@ class NerTagger:
 
     # ------------------------------------------------------------------ scoring
     def _score(self, items: list[tuple[int, int, list[int]]], batch_size: int,
-               progress: Optional[bool]) -> dict[tuple[int, int], np.ndarray]:
-        """Log-probabilities per window, keyed by (text index, window index)."""
+               progress: Optional[bool], with_hidden: bool = False) -> dict[tuple[int, int], np.ndarray]:
+        """Log-probabilities per window (with the hidden states appended when asked),
+        keyed by (text index, window index)."""
         order = sorted(range(len(items)), key=lambda k: len(items[k][2]), reverse=True)
         out: dict[tuple[int, int], np.ndarray] = {}
         batches = [order[i:i + batch_size] for i in range(0, len(order), batch_size)]
@@ -99,18 +113,18 @@ class NerTagger:
                     seq = [self.chars.cls_id, *items[k][2], self.chars.sep_id]
                     ids[row, :len(seq)] = torch.tensor(seq)
                     mask[row, :len(seq)] = 1
-                logits = self.model(ids.to(self.device), mask.to(self.device))
-                logp = torch.log_softmax(logits.float(), dim=-1).cpu().numpy()
+                logits, hidden = self.model.forward_with_hidden(ids.to(self.device), mask.to(self.device))
+                logp = torch.log_softmax(logits.float(), dim=-1)
+                if with_hidden:
+                    logp = torch.cat([logp, hidden.float()], dim=-1)
+                logp = logp.cpu().numpy()
                 for row, k in enumerate(batch):
                     text_i, win_i, seq = items[k]
                     out[(text_i, win_i)] = logp[row, 1:1 + len(seq)]
         return out
 
-    def predict_tuples(self, texts: Sequence[str], *,
-                       regions: Optional[Sequence[Optional[Sequence[Region]]]] = None,
-                       batch_size: int = config.NER_BATCH_SIZE,
-                       progress: Optional[bool] = None) -> list[list[tuple[int, int, str]]]:
-        """Like :meth:`predict`, as plain ``(start, end, label)`` tuples (what metrics take)."""
+    def _plan(self, texts: Sequence[str], regions: Optional[Sequence[Optional[Sequence[Region]]]],
+              batch_size: int) -> tuple[list[WindowPlan], list[tuple[int, int, list[int]]]]:
         if isinstance(texts, str):
             raise InputError("NerTagger.predict takes a list of texts, not a single string")
         if regions is not None and len(regions) != len(texts):
@@ -125,9 +139,41 @@ class NerTagger:
             plans.append(plan)
             ids = self.chars.encode(text)
             items.extend((t, w, ids[win.start:win.end]) for w, win in enumerate(plan.windows))
-        scores = self._score(items, batch_size, progress)
-        return [decode_plan(plan, [scores[(t, w)] for w in range(len(plan.windows))], self.tags)
-                for t, plan in enumerate(plans)]
+        return plans, items
+
+    def analyze(self, texts: Sequence[str], *,
+                regions: Optional[Sequence[Optional[Sequence[Region]]]] = None,
+                batch_size: int = config.NER_BATCH_SIZE, progress: Optional[bool] = None,
+                with_hidden: bool = False) -> list[Tagged]:
+        """Spans with confidences per text, and (``with_hidden``) the encoder state of every
+        character in a region (``[len(text), hidden]``, zeros elsewhere) for the relation heads.
+
+        A span's score is the mean probability of its decoded tags (how sure the tagger was
+        of each character's tag along the chosen path).
+        """
+        plans, items = self._plan(texts, regions, batch_size)
+        scores = self._score(items, batch_size, progress, with_hidden=with_hidden)
+        n_tags = len(self.tags)
+        out: list[Tagged] = []
+        for t, (text, plan) in enumerate(zip(texts, plans)):
+            merged = merge_scores(plan, [scores[(t, w)] for w in range(len(plan.windows))])
+            logp = merged[:, :n_tags] if merged.size else np.zeros((len(text), n_tags), np.float32)
+            spans = [Span(s, e, label, text[s:e], score=conf)
+                     for s, e, label, conf in decode_merged(logp, plan.regions, self.tags)]
+            hidden = None
+            if with_hidden:
+                hidden = np.nan_to_num(merged[:, n_tags:], nan=0.0) if merged.size else \
+                    np.zeros((len(text), self.model.encoder.config.hidden_size), np.float32)
+            out.append(Tagged(spans, hidden))
+        return out
+
+    def predict_tuples(self, texts: Sequence[str], *,
+                       regions: Optional[Sequence[Optional[Sequence[Region]]]] = None,
+                       batch_size: int = config.NER_BATCH_SIZE,
+                       progress: Optional[bool] = None) -> list[list[tuple[int, int, str]]]:
+        """Like :meth:`predict`, as plain ``(start, end, label)`` tuples (what metrics take)."""
+        return [[(s.start, s.end, s.label) for s in tagged.spans]
+                for tagged in self.analyze(texts, regions=regions, batch_size=batch_size, progress=progress)]
 
     def predict(self, texts: Sequence[str], *,
                 regions: Optional[Sequence[Optional[Sequence[Region]]]] = None,
@@ -137,6 +183,5 @@ class NerTagger:
 
         ``progress=None`` shows a progress bar only on a terminal.
         """
-        tuples = self.predict_tuples(texts, regions=regions, batch_size=batch_size, progress=progress)
-        return [[Span(s, e, label, text[s:e]) for s, e, label in spans]
-                for text, spans in zip(texts, tuples)]
+        return [tagged.spans for tagged in
+                self.analyze(texts, regions=regions, batch_size=batch_size, progress=progress)]

@@ -37,7 +37,7 @@ from safetensors.torch import load_file
 from tqdm.auto import tqdm
 
 from govie import config
-from govie.errors import AnnotationError, ModelError
+from govie.errors import AnnotationError, GovieError, ModelError
 from govie.metrics import scores_to_dict, span_scores
 from govie.ner.model import NerModel, atomic_save_tensors, atomic_write_bytes, resolve_device
 from govie.ner.tagger import NerTagger
@@ -93,7 +93,7 @@ class TrainConfig:
                                           ("negative_ratio", 0.0 <= self.negative_ratio <= 1.0))
                     if not ok]
         if problems:
-            raise ModelError(f"invalid training setting(s): {', '.join(problems)}")
+            raise GovieError(f"invalid training setting(s): {', '.join(problems)}")
 
 
 # ---------------------------------------------------------------------- documents
@@ -117,7 +117,10 @@ def _read_docs(docs: Optional[Iterable[Mapping[str, Any]]], part: str,
             raise AnnotationError(f"{part} document {doc_id}: no text (texts kept in the corpus "
                                   "need --corpus to be resolved)")
         spans: list[tuple[int, int, str]] = []
-        for sp in row.get("spans") or []:
+        raw = row.get("spans") or []
+        if isinstance(raw, Mapping):     # a datasets ``Sequence`` of structs arrives as columns
+            raw = [dict(zip(raw, values)) for values in zip(*raw.values())]
+        for sp in raw:
             s, e, label = int(sp["start"]), int(sp["end"]), str(sp["label"])
             where = f"{part} document {doc_id}, span {sp.get('id') or ''} [{s}, {e})"
             if not 0 <= s < e <= len(text):
@@ -226,12 +229,13 @@ def _encode_dataset(rows: list[dict[str, Any]], chars: CharEncoder, tags: Sequen
                     fingerprint: str) -> list[dict[str, Any]]:
     import datasets
 
+    seq = getattr(datasets, "List", None) or datasets.Sequence     # ``List`` since datasets 4
     features = datasets.Features({
         "doc": datasets.Value("string"), "offset": datasets.Value("int64"),
         "text": datasets.Value("string"), "weight": datasets.Value("float32"),
-        "span_start": datasets.List(datasets.Value("int64")),
-        "span_end": datasets.List(datasets.Value("int64")),
-        "span_label": datasets.List(datasets.Value("string")),
+        "span_start": seq(datasets.Value("int64")),
+        "span_end": seq(datasets.Value("int64")),
+        "span_label": seq(datasets.Value("string")),
     })
     ds = datasets.Dataset.from_list(rows, features=features)
     ds = ds.map(partial(_encode_batch, chars=chars, tag_index={t: i for i, t in enumerate(tags)}),

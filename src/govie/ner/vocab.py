@@ -24,7 +24,7 @@ import os
 import tempfile
 import unicodedata
 from pathlib import Path
-from typing import Any, Iterable, Optional, Union
+from typing import Any, Iterable, Union
 
 from govie.errors import ModelError
 

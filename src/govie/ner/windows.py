@@ -133,15 +133,26 @@ def merge_scores(plan: WindowPlan, window_scores: Sequence[np.ndarray]) -> np.nd
     return merged
 
 
+def decode_merged(merged: np.ndarray, regions: Sequence[Region],
+                  tags: Sequence[str]) -> list[tuple[int, int, str, float]]:
+    """Decode merged log-probabilities region by region: ``(start, end, label, confidence)``.
+
+    The confidence of a span is the mean probability of the tags on the decoded path.
+    """
+    spans: list[tuple[int, int, str, float]] = []
+    for s, e in regions:
+        path = constrained_viterbi(merged[s:e], tags)
+        for a, b, label in tags_to_spans(path, tags):
+            conf = float(np.exp(merged[s + np.arange(a, b), np.asarray(path[a:b])]).mean())
+            spans.append((s + a, s + b, label, conf))
+    return spans
+
+
 def decode_plan(plan: WindowPlan, window_scores: Sequence[np.ndarray],
                 tags: Sequence[str]) -> list[tuple[int, int, str]]:
     """Merge window scores and decode every region: ``[(start, end, label)]`` in text offsets."""
     merged = merge_scores(plan, window_scores)
-    spans: list[tuple[int, int, str]] = []
-    for s, e in plan.regions:
-        path = constrained_viterbi(merged[s:e], tags)
-        spans.extend((s + a, s + b, label) for a, b, label in tags_to_spans(path, tags))
-    return spans
+    return [(s, e, label) for s, e, label, _ in decode_merged(merged, plan.regions, tags)]
 
 
 def scaled_stride(window: int) -> int:

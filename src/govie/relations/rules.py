@@ -34,7 +34,7 @@ def _nearest_before(spans: Sequence[Span], pos: int, lo: int) -> Optional[Span]:
 class RuleLinker:
     """Position rules over NER spans; see the module docstring."""
 
-    def link(self, document: Document, spans: Sequence[Span]) -> list[Link]:
+    def link(self, document: Document, spans: Sequence[Span], hidden: Optional[object] = None) -> list[Link]:
         by_label: dict[str, list[Span]] = {}
         for sp in sorted(spans, key=lambda s: s.start):
             by_label.setdefault(sp.label, []).append(sp)

@@ -1,0 +1,89 @@
+"""The whole extractor on a tiny random model: offsets, batching, relation heads, the API."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import govie
+from govie.pipeline import Extractor
+from govie.relations.model import RelationModel
+from govie.relations.train import train_relations
+from tiny_models import make_tiny_ner
+
+REPORT = ("2025年政府工作报告\n一、2024年工作回顾\n全市地区生产总值增长５．２％，城镇新增就业3.1万人。\n"
+          "二、2025年目标任务\n主要预期目标是：地区生产总值增长5.5%左右，城镇调查失业率控制在5%以内；"
+          "力争到2027年高标准农田达到600万亩以上。\n")
+
+
+def _ref(text, sub, start=0):
+    s = text.index(sub, start)
+    return {"start": s, "end": s + len(sub), "text": sub}
+
+
+def _gold_row():
+    t = REPORT
+    marks = [("地区生产总值", "INDICATOR", 0), ("５．２％", "VALUE", 0), ("城镇新增就业", "INDICATOR", 0),
+             ("3.1万人", "VALUE", 0)]
+    spans = [{**_ref(t, s, t.index(s, p)), "label": lab} for s, lab, p in marks]
+    def rec(ind, val, kind, change, start=0):
+        return {"indicator": _ref(t, ind, start), "value": _ref(t, val, start), "time": None, "domain": None,
+                "kind": kind, "change": change}
+    return {"id": "own", "year": 2025, "level": "city", "text": t,
+            "spans": [{k: s[k] for k in ("start", "end", "label")} for s in spans],
+            "records": [rec("地区生产总值", "５．２％", "actual", "growth"),
+                        rec("城镇新增就业", "3.1万人", "actual", "increment")]}
+
+
+@pytest.fixture(scope="module")
+def model_dir(tmp_path_factory):
+    return make_tiny_ner(tmp_path_factory.mktemp("m") / "tiny", [REPORT])
+
+
+def test_extract_offsets_slice_the_original(model_dir):
+    extractor = Extractor.load(model_dir)
+    analysis = extractor.analyze(REPORT, doc_id="own")
+    assert analysis.document.year == 2025
+    values = [s for s in analysis.spans if s.label == "VALUE"]
+    assert len(analysis.records) == len(values)  # one record per VALUE span
+    for span in analysis.spans:
+        assert REPORT[span.start:span.end] == span.text and 0.0 <= span.score <= 1.0
+    for rec in analysis.records:
+        d = rec.to_dict()
+        for key in ("indicator", "value", "time"):
+            if d[key]:
+                assert REPORT[d[key]["start"]:d[key]["end"]] == d[key]["text"]
+        assert d["doc"] == "own" and d["kind"] in ("target", "actual")
+        json.dumps(d, ensure_ascii=False)
+
+
+def test_extract_many_equals_single_calls(model_dir):
+    extractor = Extractor.load(model_dir)
+    other = REPORT.replace("5.5%", "6%")
+    batch = extractor.extract_many([REPORT, other], batch_size=3)
+    single = [extractor.extract(REPORT), extractor.extract(other)]
+    assert [[r.to_dict() for r in rs] for rs in batch] == [[r.to_dict() for r in rs] for rs in single]
+
+
+def test_public_extract_uses_the_given_model(model_dir):
+    records = govie.extract(REPORT, year=2025, model=str(model_dir))
+    assert all(isinstance(r, govie.Record) for r in records)
+
+
+def test_relation_heads_train_save_and_load_into_the_extractor(model_dir, tmp_path):
+    out = tmp_path / "with-relations"
+    import shutil
+
+    shutil.copytree(model_dir, out)
+    metrics = train_relations([_gold_row()], [_gold_row()], out, epochs=3)
+    assert metrics["train_values"] == 2 and set(metrics["dev_accuracy"]) >= {"indicator", "kind", "change"}
+    assert RelationModel.exists(out)
+    extractor = Extractor.load(out)
+    assert extractor.needs_hidden
+    records = extractor.extract(REPORT)
+    assert all(REPORT[r.value.span.start:r.value.span.end] == r.value.span.text for r in records)
+
+
+def test_missing_model_is_a_clear_error(tmp_path):
+    with pytest.raises(govie.errors.ModelError, match="not a govie NER model"):
+        Extractor.load(tmp_path)

@@ -1,0 +1,112 @@
+"""Linking values to indicators/times/domains: the rule linker, features, the relation heads."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from govie.document import parse_document
+from govie.records import Span
+from govie.relations.features import PAIR_FEATURES, VALUE_FEATURES, build_contexts
+from govie.relations.linker import ModelLinker
+from govie.relations.model import RelationModel
+from govie.relations.rules import RuleLinker
+
+
+def _spans(text: str, marks: list[tuple[str, str]]) -> list[Span]:
+    out, pos = [], 0
+    for sub, label in marks:
+        start = text.index(sub, pos)
+        out.append(Span(start, start + len(sub), label, sub))
+        pos = start + len(sub)
+    return out
+
+
+def _link_map(text: str, marks):
+    doc = parse_document(text, year=2025)
+    links = RuleLinker().link(doc, _spans(text, marks))
+    return {l.value.text: (l.indicator.text if l.indicator else None) for l in links}
+
+
+def test_respectively_pairs_by_order():
+    text = "工业增加值、服务业增加值分别增长8%、10%。"
+    got = _link_map(text, [("工业增加值", "INDICATOR"), ("服务业增加值", "INDICATOR"), ("8%", "VALUE"),
+                           ("10%", "VALUE")])
+    assert got == {"8%": "工业增加值", "10%": "服务业增加值"}
+
+
+def test_coordinated_values_share_the_indicator():
+    text = "今年建设高速公路4条、133公里。"
+    got = _link_map(text, [("高速公路", "INDICATOR"), ("4条", "VALUE"), ("133公里", "VALUE")])
+    assert got == {"4条": "高速公路", "133公里": "高速公路"}
+
+
+def test_value_before_its_indicator():
+    text = "建成10个以上省级美丽城镇样板。"
+    got = _link_map(text, [("10个以上", "VALUE"), ("省级美丽城镇样板", "INDICATOR")])
+    assert got == {"10个以上": "省级美丽城镇样板"}
+
+
+def test_time_is_the_nearest_before_in_the_clause():
+    text = "去年粮食产量达到600万吨，力争到2027年达到650万吨。"
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, [("去年", "TIME"), ("粮食产量", "INDICATOR"), ("600万吨", "VALUE"),
+                          ("2027年", "TIME"), ("650万吨", "VALUE")])
+    times = {l.value.text: l.time.text for l in RuleLinker().link(doc, spans)}
+    assert times == {"600万吨": "去年", "650万吨": "2027年"}
+
+
+def _random_hidden(text: str, dim: int = 8, seed: int = 0) -> np.ndarray:
+    return np.random.default_rng(seed).normal(size=(len(text), dim)).astype(np.float32)
+
+
+def test_contexts_list_candidates_of_the_sentence_only():
+    text = "地区生产总值增长5%。城镇调查失业率5.5%左右。"
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, [("地区生产总值", "INDICATOR"), ("5%", "VALUE"), ("城镇调查失业率", "INDICATOR"),
+                          ("5.5%左右", "VALUE")])
+    ctxs = build_contexts(doc, spans, _random_hidden(text))
+    assert [c.value.text for c in ctxs] == ["5%", "5.5%左右"]
+    assert [s.text for s in ctxs[1].candidates["indicator"]] == ["城镇调查失业率"]
+    assert ctxs[0].pair_features["indicator"].shape == (1, len(PAIR_FEATURES))
+    assert ctxs[0].value_features.shape == (len(VALUE_FEATURES),)
+    assert ctxs[0].pair_features["indicator"][0, PAIR_FEATURES.index("rule_choice")] == 1.0
+
+
+def test_relation_heads_learn_and_round_trip(tmp_path):
+    """The heads learn to pick the second of two candidates when features say so."""
+    text = "甲指标、乙指标分别增长8%、10%。"
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, [("甲指标", "INDICATOR"), ("乙指标", "INDICATOR"), ("8%", "VALUE"), ("10%", "VALUE")])
+    ctxs = build_contexts(doc, spans, _random_hidden(text))
+    torch.manual_seed(0)
+    model = RelationModel(hidden=8, width=16)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-2)
+    targets = [0, 1]
+    first = None
+    for _ in range(60):
+        loss = sum(torch.nn.functional.cross_entropy(model(RelationModel.tensors(c))["indicator"].view(1, -1),
+                                                     torch.tensor([t])) for c, t in zip(ctxs, targets))
+        first = float(loss.detach()) if first is None else first
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert float(loss) < first / 4
+    model.eval()
+    model.save(tmp_path, {"note": "test"})
+    again = RelationModel.load(tmp_path)
+    for c in ctxs:
+        a = model.probabilities(RelationModel.tensors(c))["indicator"]
+        b = again.probabilities(RelationModel.tensors(c))["indicator"]
+        assert np.allclose(a, b, atol=1e-2)  # stored in fp16
+    links = ModelLinker(again).link(doc, spans, _random_hidden(text))
+    assert {l.value.text: l.indicator.text for l in links} == {"8%": "甲指标", "10%": "乙指标"}
+    assert all(l.kind in ("target", "actual") and l.change for l in links)
+
+
+def test_model_linker_without_states_falls_back_to_rules():
+    text = "建设高速公路4条、133公里。"
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, [("高速公路", "INDICATOR"), ("4条", "VALUE"), ("133公里", "VALUE")])
+    links = ModelLinker(RelationModel(hidden=8, width=16)).link(doc, spans, None)
+    assert [l.indicator.text for l in links] == ["高速公路", "高速公路"]
