@@ -33,6 +33,15 @@ CASES = [
     ("1,234亿元", 1.234e11, "元", "exact", None, None),
     ("5000万", 5e7, "", "exact", None, None),
     ("2倍", 2, "倍", "exact", None, None),
+    # cases annotators reported while building the gold set
+    ("三亿零五百三十万吨", 305_300_000, "吨", "exact", None, None),
+    ("一千九百五十万千瓦", 19_500_000, "千瓦", "exact", None, None),
+    ("五百多万吨", 5e6, "吨", "above", 5e6, None),
+    ("７００万到８００万吨", 7.5e6, "吨", "range", 7e6, 8e6),
+    ("突破万亿元", 1e12, "元", "above", 1e12, None),
+    ("百分之八至九", 8.5, "%", "range", 8, 9),
+    ("接近40%", 40, "%", "about", None, None),
+    ("2329万标准箱", 2.329e7, "标准箱", "exact", None, None),
 ]
 
 
@@ -73,7 +82,11 @@ def test_find_quantities_offsets_index_the_original():
         assert SENTENCE[m.start:m.end] == m.text
 
 
-@pytest.mark.parametrize("text", ["第十四届人民代表大会", "“十四五”规划", "建设5G基站", "2025年1月14日",
+def test_bound_word_after_a_space_and_verb_clashes():
+    assert [m.text for m in find_quantities("增长8% 左右，节约10%")] == ["8% 左右", "10%"]
+
+
+@pytest.mark.parametrize("text", ["惠及300万家庭", "13亿人口", "第十四届人民代表大会", "“十四五”规划", "建设5G基站", "2025年1月14日",
                                   "一个中心", "“8+4”政策体系", "415X集群"])
 def test_not_values(text):
     assert find_quantities(text) == []

@@ -25,7 +25,7 @@ CHANGE_VERBS: dict[str, str] = {
     "提高至": "level", "下降到": "level", "降低到": "level", "降到": "level", "降至": "level",
     "缩短到": "level", "压缩到": "level", "压缩至": "level",
     "达到": "level", "达": "level", "为": "level", "是": "level", "控制在": "level",
-    "保持在": "level", "稳定在": "level", "超过": "level", "突破": "level", "实现": "level",
+    "保持在": "level", "稳定在": "level", "控制": "level", "保持": "level", "超过": "level", "突破": "level", "实现": "level",
     "总量": "level", "规模": "level", "累计": "level", "共": "level", "总计": "level",
     "新增": "increment", "新建": "increment", "新开工": "increment", "建成": "increment",
     "完成": "increment", "开工": "increment", "改造": "increment", "培育": "increment",

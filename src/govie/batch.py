@@ -448,8 +448,7 @@ def _init_worker(loader: Loader, model: Optional[str], threads: int) -> None:
 
 
 def _work(items: list[tuple[int, Path]], year: Optional[int], batch_size: Optional[int]) -> list[FileResult]:
-    if "error" in _WORKER:
-        raise WorkerLoadError(_WORKER["error"])
+    _ping()
     return extract_chunk(_WORKER["extractor"], items, year=year, batch_size=batch_size)
 
 
@@ -457,8 +456,9 @@ def run_in_pool(chunks: Sequence[Sequence[tuple[int, Path]]], loader: Loader,
                 options: BatchOptions) -> Iterator[FileResult]:
     """Results of ``chunks`` from ``options.workers`` processes, as chunks finish.
 
-    A worker that dies (killed for memory, a crash in native code) fails the chunks it
-    and its siblings held, and a fresh pool takes the rest.
+    A worker that dies (killed for memory, a crash in native code) breaks the whole pool.
+    A fresh pool then runs every file that was in flight alone, one at a time, so only
+    the file that kills a worker by itself fails; the rest continue in full parallel.
     """
     try:
         pickle.dumps(loader)
@@ -471,31 +471,49 @@ def run_in_pool(chunks: Sequence[Sequence[tuple[int, Path]]], loader: Loader,
     context = multiprocessing.get_context(config.BATCH_START_METHOD)
     initargs = (loader, options.model, threads_per_worker(workers))
     pending = deque(chunks)
-    in_flight: dict[Future, Sequence[tuple[int, Path]]] = {}
+    #: single-file chunks that were in flight when a worker died, run one at a time
+    suspects: deque = deque()
+    in_flight: dict[Future, tuple[Sequence[tuple[int, Path]], bool]] = {}
     limit = workers * config.BATCH_CHUNKS_IN_FLIGHT_PER_WORKER
     executor: Optional[ProcessPoolExecutor] = None
     finished = False
     try:
-        while pending or in_flight:
+        while pending or suspects or in_flight:
             if executor is None:
-                executor = ProcessPoolExecutor(workers, mp_context=context,
-                                               initializer=_init_worker, initargs=initargs)
-            while pending and len(in_flight) < limit:
-                chunk = pending.popleft()
-                in_flight[executor.submit(_work, list(chunk), options.year, options.batch_size)] = chunk
+                executor = _start_pool(workers, context, initargs)
+            try:
+                if suspects:
+                    if not in_flight:
+                        chunk = suspects[0]
+                        in_flight[executor.submit(_work, list(chunk), options.year, options.batch_size)] = (chunk, True)
+                        suspects.popleft()
+                else:
+                    while pending and len(in_flight) < limit:
+                        chunk = pending[0]
+                        in_flight[executor.submit(_work, list(chunk), options.year, options.batch_size)] = (chunk, False)
+                        pending.popleft()
+            except BrokenProcessPool:
+                if not in_flight:
+                    raise GovieError("worker processes cannot be started; try --workers 1") from None
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             broken = False
             for future in done:
-                chunk = in_flight.pop(future)
+                chunk, suspect = in_flight.pop(future)
                 try:
                     results = future.result()
                 except BrokenProcessPool:
                     broken = True
-                    results = [FileResult(i, p, error="worker process ended unexpectedly "
-                                                      "(out of memory?); run again to retry")
-                               for i, p in chunk]
+                    if suspect:  # it ran alone: this file is what kills the worker
+                        yield FileResult(chunk[0][0], chunk[0][1], error=_WORKER_DIED)
+                    else:  # any file of the chunk may be the culprit: retry each alone
+                        suspects.extend([item] for item in chunk)
+                    continue
                 yield from results
             if broken:
+                for chunk, suspect in in_flight.values():  # siblings lost with the pool
+                    suspects.extend([item] for item in chunk)
+                suspects = deque(sorted(suspects))
+                in_flight.clear()
                 _stop_pool(executor)
                 executor = None
         finished = True
@@ -505,6 +523,34 @@ def run_in_pool(chunks: Sequence[Sequence[tuple[int, Path]]], loader: Loader,
                 executor.shutdown(wait=True)
             else:
                 _stop_pool(executor)
+
+
+_WORKER_DIED = "the worker process died on this file (out of memory, or a crash in native code)"
+
+
+def _start_pool(workers: int, context: Any, initargs: tuple) -> ProcessPoolExecutor:
+    """A pool whose workers are known to start and to hold an extractor.
+
+    One empty task goes first: a worker that cannot even start (a loader module it cannot
+    import, a script without ``if __name__ == "__main__"``) or cannot load the model is a
+    fatal error now, not a thousand files "failed" one by one.
+    """
+    executor = ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker, initargs=initargs)
+    try:
+        executor.submit(_ping).result()
+    except BrokenProcessPool:
+        _stop_pool(executor)
+        raise GovieError("worker processes could not start (see the messages above); "
+                         "try --workers 1") from None
+    except BaseException:
+        _stop_pool(executor)
+        raise
+    return executor
+
+
+def _ping() -> None:
+    if "error" in _WORKER:
+        raise WorkerLoadError(_WORKER["error"])
 
 
 def _stop_pool(executor: ProcessPoolExecutor) -> None:
@@ -632,7 +678,6 @@ def run(files: Sequence[Path], options: BatchOptions, *, failures: Sequence[Fail
         check_unique_stems(files)
         _make_folder(options.folder)
         manifest = Manifest(options.folder)
-        manifest.compact()
         sink: Any = FolderSink(options.folder, options.fmt, manifest)
         todo = []
         for item in indexed:
@@ -673,8 +718,12 @@ def run(files: Sequence[Path], options: BatchOptions, *, failures: Sequence[Fail
     finally:
         raw.close()  # stops a pool now, not whenever the generator is collected
         bar.close()
+    order = {str(path): i for i, path in indexed}  # failures in input order; bad paths first
+    summary.failures.sort(key=lambda f: order.get(f.path, -1))
     if options.folder is not None:
         summary.failures_file = write_failures(options.folder, summary.failures)
+        with contextlib.suppress(OutputError):  # tidying only: the appended lines stay valid
+            manifest.compact()
     summary.seconds = time.monotonic() - started
     return summary
 

@@ -141,6 +141,8 @@ TURN_LEAD_PARAGRAPHS = 3
 
 #: Evaluation: how many lowest-scoring documents `govie evaluate` lists.
 EVAL_WORST_DOCS = 5
+#: Score bins of the reliability table (record score vs share of correct records).
+EVAL_RELIABILITY_BINS: tuple[float, ...] = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0)
 
 #: Relation heads: MLP width, dropout, training epochs and learning rate.
 REL_HIDDEN = 128

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from govie import config
@@ -26,7 +26,8 @@ from govie import config
 @dataclass(frozen=True)
 class Heading:
     """A numbered heading line. ``text`` excludes the number (``一、``, ``（二）``) and is
-    capped at the first ``。``/``：`` so a heading that runs into its paragraph stays short;
+    capped at the first ``。``/``：``, or where its first sentence starts with no mark
+    between (``…工作回顾2024年，…``), so a heading that runs into its paragraph stays short;
     ``section_type`` is what the heading's own words name, None when they name nothing
     (its section then inherits, see ``Document``)."""
 
@@ -40,8 +41,9 @@ class Heading:
 @dataclass(frozen=True)
 class Section:
     """The stretch ``[start, end)`` from a heading to the next heading of the same or a
-    higher level. ``heading`` is None for the preamble before the first heading;
-    ``parent`` indexes ``Document.sections``; ``section_type`` is resolved (inherited)."""
+    higher level. ``heading`` is None for the preamble before the first heading and for a
+    top-level part the report turns to without a numbered heading (a paragraph opening
+    on the plan year, see ``_apply_turns``); ``parent`` indexes ``Document.sections``; ``section_type`` is resolved (inherited)."""
 
     start: int
     end: int
@@ -70,7 +72,11 @@ class Document:
     heading that names no period continues the part before it (``三、加强政府自身建设``
     after the work plan is still the plan), except that it never continues a glossary
     (``other``), which ends the report text rather than starting a new part; and
-    everything under a glossary stays ``other`` whatever its words say.
+    everything under a glossary stays ``other`` whatever its words say. A review heading
+    that ends on the plan (``…回顾和2025年工作的基本方针``) hands ``plan`` on to the parts
+    after it, and a paragraph that opens on the plan year inside a review part turns the
+    text to the plan there (``_apply_turns``): many reports number the plan's parts
+    without ever naming its period.
     """
 
     text: str
@@ -199,7 +205,7 @@ _GAP = r"[^，。；“”\"]{0,16}?"
 
 #: (section type, pattern). The earliest cue in a heading wins (a heading names first
 #: what its section opens with); on a tie, the earlier row. Years are a separate cue
-#: (``_year_cue``) because they need the report year.
+#: (``_year_cues``) because they need the report year.
 SECTION_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern)) for kind, pattern in (
         ("other", r"名词解释|名词注释|^注释$|^注释："),
@@ -214,6 +220,25 @@ SECTION_CUES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 )
 
 
+#: Plan words that beat the year comparison: ``三、2000年政府工作的主要任务`` in a 2003
+#: report names the tasks ahead whatever its (mistyped) year says. They win only in a
+#: heading that names one year and no review word, so ``2024年主要目标任务完成情况`` and
+#: ``2024年工作回顾和2025年目标`` keep opening with their review.
+PLAN_OVER_YEAR = re.compile(r"任务|目标|工作安排|部署")
+#: Bare plan words ending a heading (it names tasks: ``二、深化落实…使命任务``). They name
+#: the plan only in a top-level heading after the report's first part: in a sub-heading
+#: they name what the past year's work served (``（三）圆满完成…保障任务`` under the
+#: review), a report's first part reviews even when its heading ends in tasks
+#: (``一、当前国内形势和基本任务``), and inside a heading they are a topic, not the part's
+#: period (``四、正确处理…目标和步骤之间的关系`` among a review's lessons).
+TOP_LEVEL_PLAN_WORDS = re.compile(r"(?:任务|部署|安排|要求|建议|目标)[”」》）)]?$")
+#: The end of a year range (``2021—2025年``) is not a year a heading names by itself.
+_RANGE_BEFORE = re.compile(rf"[{_ARABIC}{_HAN_DIGITS}]{{4}}\s*年?\s*[—\-－~～至到]+\s*$")
+_YEAR_ROW = len(SECTION_CUES)
+#: Types a report turns from to its work plan (see ``_apply_turns``).
+_TURNABLE = ("review", "five_year_review")
+
+
 def _keyword_cue(text: str) -> Optional[tuple[int, int, str]]:
     """(position, row, type) of the earliest keyword cue in ``text``, or None."""
     best: Optional[tuple[int, int, str]] = None
@@ -224,21 +249,65 @@ def _keyword_cue(text: str) -> Optional[tuple[int, int, str]]:
     return best
 
 
-def _year_cue(text: str, report_year: Optional[int]) -> Optional[tuple[int, int, str]]:
-    """A year in a heading, read against the report year: earlier -> review, else plan."""
-    if report_year is None:
-        return None
+def _years(text: str) -> list[tuple[int, int, bool]]:
+    """(position, year, standalone) for every year in ``text``; ``standalone`` is False
+    for the end of a range."""
+    out = []
     for match in _YEAR_RE.finditer(text):
         year = _digits_year(match.group("year"))
         if year is not None:
-            return (match.start(), len(SECTION_CUES), "review" if year < report_year else "plan")
-    return None
+            out.append((match.start(), year, not _RANGE_BEFORE.search(text, 0, match.start())))
+    return out
 
 
-def heading_section_type(text: str, report_year: Optional[int] = None) -> Optional[str]:
-    """The section type a heading's own words name (earliest cue wins), or None."""
-    cues = [c for c in (_keyword_cue(text), _year_cue(text, report_year)) if c is not None]
-    return min(cues)[2] if cues else None
+def _year_cues(text: str, report_year: Optional[int]) -> list[tuple[int, int, str]]:
+    """Years in a heading, read against the report year: earlier -> review, else plan."""
+    if report_year is None:
+        return []
+    return [(pos, _YEAR_ROW, "review" if year < report_year else "plan") for pos, year, _ in _years(text)]
+
+
+def _all_cues(text: str, report_year: Optional[int]) -> list[tuple[int, int, str]]:
+    """Every keyword match and every year in ``text``, in text order."""
+    cues = [(m.start(), row, kind) for row, (kind, pattern) in enumerate(SECTION_CUES)
+            for m in pattern.finditer(text)]
+    return sorted(cues + _year_cues(text, report_year))
+
+
+def heading_section_type(text: str, report_year: Optional[int] = None, *,
+                         plan_words: bool = False) -> Optional[str]:
+    """The section type a heading's own words name, or None.
+
+    The earliest cue wins (a heading names first what its section opens with), with two
+    exceptions: plan words beat a past year (``PLAN_OVER_YEAR``), and a five-year period
+    named with the previous year (``“十四五”时期和2025年工作回顾``) is ``review``: such a
+    part reports last year's results, and its figures default to that year; only a
+    period named alone (``过去五年工作回顾``) is ``five_year_review``. ``plan_words``: let
+    ``TOP_LEVEL_PLAN_WORDS`` count (a top-level heading after the first part).
+    """
+    cues = _all_cues(text, report_year)
+    if not cues:
+        return "plan" if plan_words and TOP_LEVEL_PLAN_WORDS.search(text) else None
+    kind = cues[0][2]
+    keyword_kinds = {k for _, row, k in cues if row < _YEAR_ROW}
+    years = _years(text)
+    if (kind == "review" and cues[0][1] == _YEAR_ROW and keyword_kinds == {"plan"}
+            and len({y for _, y, _ in years}) == 1 and PLAN_OVER_YEAR.search(text)):
+        return "plan"
+    if (kind == "five_year_review" and report_year is not None
+            and any(y == report_year - 1 and alone for _, y, alone in years)):
+        return "review"
+    return kind
+
+
+def _leads_into(text: str, report_year: Optional[int], kind: Optional[str]) -> Optional[str]:
+    """What the untyped top-level parts after this heading continue: ``plan`` when a review
+    heading ends on the plan (``1993年工作的回顾和1994年工作的基本方针``), else ``kind``."""
+    if kind in _TURNABLE:
+        cues = _all_cues(text, report_year)
+        if cues and cues[-1][2] == "plan":
+            return "plan"
+    return kind
 
 
 def _year_from_headings(headings: list[Heading]) -> Optional[int]:
@@ -254,6 +323,26 @@ def _year_from_headings(headings: list[Heading]) -> Optional[int]:
         year = _digits_year(match.group("year"))
         if year is not None:
             return year + 1 if cue[2] == "review" else year
+    return None
+
+
+#: ``2013年是…`` opening a paragraph: the year a ``今年`` heading's part is about.
+_YEAR_IS_RE = re.compile(rf"^[ \t\u3000]*{_YEAR}是", re.M)
+
+
+def _year_from_this_year_heading(text: str, found: list[tuple[int, Heading]]) -> Optional[int]:
+    """Last fallback report year: a heading that names ``今年`` and no year (``二、今年经济
+    社会发展的总体要求``) whose part has a paragraph opening ``2013年是…``: the words say
+    "this year", the paragraph names it."""
+    for k, (_, heading) in enumerate(found):
+        if heading.level > 2 or "今年" not in heading.text or _YEAR_RE.search(heading.text):
+            continue
+        end = found[k + 1][0] if k + 1 < len(found) else len(text)
+        match = _YEAR_IS_RE.search(text, heading.end, end)
+        if match:
+            year = _digits_year(match.group("year"))
+            if year is not None:
+                return year
     return None
 
 
@@ -283,6 +372,28 @@ def _skip_space(text: str, i: int, end: int) -> int:
     return i
 
 
+#: A heading run into its first sentence on the same line, with no punctuation between
+#: (``一、2003年政府工作情况2003年，市人民政府…``): a heading noun (not the heading's first
+#: word) directly followed by what opens a sentence, not a heading: a year, ``今年``,
+#: ``过去``, ``刚刚``, ``各位代表``, a quoted five-year period. The heading ends after the noun.
+_RUN_ON_NOUN = re.compile(r"情况|回顾|任务|工作|安排|目标|要求|成就|成效|总结|建议|部署|思路|方针")
+_RUN_ON_NEXT = re.compile(rf"{_YEAR}|各位代表|今年|明年|去年|过去|刚刚|一年来|五年来|[“\"][一二三四五六七八九十]{{1,2}}五[”\"]")
+
+
+def _heading_end(text: str, start: int, line_end: int) -> int:
+    """Where the heading text starting at ``start`` ends: the first stop mark, a run-on
+    sentence (``_RUN_ON_NOUN``), the line end or ``config.HEADING_MAX_CHARS``."""
+    stop = _HEADING_STOP.search(text, start, line_end)
+    end = min(stop.start() if stop else line_end, start + config.HEADING_MAX_CHARS)
+    for noun in _RUN_ON_NOUN.finditer(text, start, end):
+        if noun.start() > start and _RUN_ON_NEXT.match(text, noun.end(), line_end):
+            end = noun.end()
+            break
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return end
+
+
 def _heading_at(text: str, pos: int, line_end: int) -> Optional[tuple[int, Heading]]:
     """A numbered heading starting at ``pos`` (marker start), or None."""
     for level, marker in HEADING_MARKERS:
@@ -290,18 +401,16 @@ def _heading_at(text: str, pos: int, line_end: int) -> Optional[tuple[int, Headi
         if not match:
             continue
         start = _skip_space(text, match.end(), line_end)
-        stop = _HEADING_STOP.search(text, start, line_end)
-        end = min(stop.start() if stop else line_end, start + config.HEADING_MAX_CHARS)
-        while end > start and text[end - 1].isspace():
-            end -= 1
+        end = _heading_end(text, start, line_end)
         if end > start:
             return pos, Heading(start, end, text[start:end], level, None)
         return None
     return None
 
 
-def _find_headings(text: str) -> list[tuple[int, Heading]]:
-    """(section start, heading) for every heading, in text order.
+def _find_headings(text: str) -> tuple[list[tuple[int, Heading]], list[tuple[int, Heading]]]:
+    """(section start, heading) for every heading, in text order, and the unnumbered
+    period-naming lines left out (``_plan_turns`` reads them).
 
     Numbered headings start a line (after indentation) or, in texts whose paragraphs
     were flattened, follow a sentence end and a run of spaces. An unnumbered line is a
@@ -328,8 +437,10 @@ def _find_headings(text: str) -> list[tuple[int, Heading]]:
             if inline:
                 numbered.append(inline)
     has_top = any(h.level == 1 for _, h in numbered)
-    keep = [(p, h) for p, h in unnumbered if not has_top or _keyword_cue(h.text)[2] == "other"]
-    return sorted(numbered + keep, key=lambda item: item[0])
+    keep, left_out = [], []
+    for item in unnumbered:
+        (keep if not has_top or _keyword_cue(item[1].text)[2] == "other" else left_out).append(item)
+    return sorted(numbered + keep, key=lambda item: item[0]), left_out
 
 
 def _unnumbered_heading(text: str, pos: int, line_end: int) -> Optional[tuple[int, Heading]]:
@@ -413,56 +524,197 @@ def split_sentences(text: str) -> list[Sentence]:
 PREAMBLE_SECTION_TYPE = "review"
 
 
-def _build_sections(text: str, found: list[tuple[int, Heading]]) -> tuple[list[Heading], list[Section]]:
-    headings = [h for _, h in found]
+@dataclass(frozen=True)
+class _Mark:
+    """Where a section starts: a heading (at its marker) or a turn paragraph (no heading).
+    ``own``: the type its words name; ``then``: what untyped top-level parts after it
+    continue (None: its resolved type)."""
+
+    start: int
+    level: int
+    heading: Optional[Heading]
+    own: Optional[str]
+    then: Optional[str] = None
+
+
+def _build_sections(text: str, marks: list[_Mark]) -> list[Section]:
     sections: list[Section] = []
-    starts = [p for p, _ in found]
-    if not found or starts[0] > 0:
-        sections.append(Section(0, starts[0] if found else len(text), None, PREAMBLE_SECTION_TYPE, None))
+    starts = [m.start for m in marks]
+    if not marks or starts[0] > 0:
+        sections.append(Section(0, starts[0] if marks else len(text), None, PREAMBLE_SECTION_TYPE, None))
     stack: list[tuple[int, int]] = []  # (level, index into sections)
     last_top = PREAMBLE_SECTION_TYPE
-    for k, (start, heading) in enumerate(found):
-        end = next((starts[j] for j in range(k + 1, len(found)) if headings[j].level <= heading.level), len(text))
-        while stack and stack[-1][0] >= heading.level:
+    for k, mark in enumerate(marks):
+        end = next((starts[j] for j in range(k + 1, len(marks)) if marks[j].level <= mark.level), len(text))
+        while stack and stack[-1][0] >= mark.level:
             stack.pop()
         parent = stack[-1][1] if stack else None
         if parent is not None and sections[parent].section_type == "other":
             kind = "other"  # glossary entries name terms (``五项重点工作``), not periods
-        elif heading.section_type is not None:
-            kind = heading.section_type
+        elif mark.own is not None:
+            kind = mark.own
         elif parent is not None:
             kind = sections[parent].section_type
         else:
             kind = last_top
         if parent is None and kind != "other":
-            last_top = kind
-        stack.append((heading.level, len(sections)))
-        sections.append(Section(start, end, heading, kind, parent))
-    return headings, sections
+            last_top = mark.then or kind
+        stack.append((mark.level, len(sections)))
+        sections.append(Section(mark.start, end, mark.heading, kind, parent))
+    return sections
+
+
+# ---------------------------------------------------------------------------------------
+# Turns: where a report moves on to its work plan without a numbered heading
+# ---------------------------------------------------------------------------------------
+
+#: A paragraph that opens on the plan period (``各位代表！2000年是…``, ``今年…的主要预期目标
+#: 是``, ``“十五五”时期是…``, ``今后五年…``): national reports of the 1990s end their
+#: review part this way and number the plan's parts without naming a period, and some
+#: provincial reports name none in any heading. Years and periods are read against the
+#: report year (same or later: plan). ``今年`` turns only when its first clause speaks of
+#: the work ahead (``_THIS_YEAR_PLAN``) and not of what happened (``_THIS_YEAR_PAST``):
+#: reports read late in the year (1979–1981) open paragraphs with the year's events, and
+#: ``今年1月7日，…发生地震`` or ``今年以来`` are dates, not the plan.
+_TURN_RE = re.compile(
+    rf"(?:各位代表[！!：:，,]?[ \t\u3000]*)?"
+    rf"(?:(?P<this>今年(?!以来|初|[{_ARABIC}一二三四五六七八九十]{{1,2}}月)|今后五年|未来五年)"
+    rf"|{_YEAR}(?:是|，|,)"
+    rf"|(?P<period>{_PERIOD})(?:时期|期间)?(?:是|，|,))"
+)
+_THIS_YEAR_PLAN = re.compile(r"要|将|是|预期|目标|任务|计划|安排|建议|工作")
+_THIS_YEAR_PAST = re.compile(r"已|执行情况|遭|以来|取得了|完成了|上半年|前三季度")
+_SENTENCE_END_MARK = re.compile(r"[。！？!?]")
+_CLAUSE_END = re.compile(r"[，。；：！？,;:]")
+_HAN_NUMBER = dict(zip("一二三四五六七八九", range(1, 10)))
+#: First year of the first and second five-year plans; from the third (1966) on, every 5 years.
+_EARLY_PERIOD_START = {1: 1953, 2: 1958}
+
+
+def _period_start(name: str) -> Optional[int]:
+    """First year of a five-year period: ``“十五五”`` -> 2026, ``第八个五年计划`` -> 1991."""
+    match = re.search(r"第([一二三四五六七八九十]{1,3})个|([一二三四五六七八九十]{1,2})五", name)
+    if not match:
+        return None
+    digits = match.group(1) or match.group(2)
+    tens, _, units = digits.rpartition("十")
+    n = (_HAN_NUMBER.get(tens, 1) * 10 if "十" in digits else 0) + _HAN_NUMBER.get(units, 0)
+    if n < 1:
+        return None
+    return _EARLY_PERIOD_START.get(n, 1966 + 5 * (n - 3))
+
+
+def _paragraph_starts(text: str) -> list[int]:
+    """Offsets where paragraphs start: line starts past indentation, and inline breaks."""
+    starts = []
+    for line in _LINE_RE.finditer(text):
+        line_start, line_end = line.span()
+        pos = _skip_space(text, line_start, line_end)
+        if pos < line_end:
+            starts.append(pos)
+            starts.extend(brk.end() for brk in _INLINE_BREAK.finditer(text, pos, line_end))
+    return sorted(set(starts))
+
+
+def _plan_turns(text: str, report_year: Optional[int], paragraphs: list[int],
+                left_out: list[tuple[int, Heading]]) -> list[tuple[int, bool]]:
+    """(offset, is a heading line) where the text may turn to the plan: ``_TURN_RE``
+    paragraphs, and unnumbered plan-naming lines of a numbered report (``“十五五”时期主要
+    目标和2026年重点工作`` above its ``一、…``), which are not headings there but still say
+    where the plan begins. A ``_TURN_RE`` paragraph that is a short line with no sentence
+    end (``今后五年建设和改革的目标、方针和任务``) is such a title line too."""
+    turns: list[tuple[int, bool]] = []
+    for pos in paragraphs:
+        match = _TURN_RE.match(text, pos)
+        if not match:
+            continue
+        line_end = text.find("\n", pos)
+        line = text[pos:line_end if line_end >= 0 else len(text)].rstrip()
+        title = len(line) <= config.UNNUMBERED_HEADING_MAX_CHARS and not _SENTENCE_END_MARK.search(line)
+        if match.group("this"):
+            stop = _CLAUSE_END.search(text, match.end())
+            clause = text[match.start("this"):stop.start() if stop else len(text)]
+            if _THIS_YEAR_PLAN.search(clause) and not _THIS_YEAR_PAST.search(clause):
+                turns.append((pos, title))
+        elif report_year is None:
+            continue
+        elif match.group("period"):
+            begins = _period_start(match.group("period"))
+            if begins is not None and begins >= report_year:
+                turns.append((pos, title))
+        else:
+            year = _digits_year(match.group("year"))
+            if year is not None and year >= report_year:
+                turns.append((pos, title))
+    turns.extend((pos, True) for pos, h in left_out if heading_section_type(h.text, report_year) == "plan")
+    return sorted(set(turns))
+
+
+def _apply_turns(text: str, marks: list[_Mark], turns: list[tuple[int, bool]],
+                 paragraphs: list[int]) -> list[_Mark]:
+    """Let each turn that falls in a review part start the plan there.
+
+    A turn among the first ``config.TURN_LEAD_PARAGRAPHS`` paragraphs of a top-level part
+    whose heading names no period (and before its sub-headings) makes that whole part
+    plan: its heading just didn't say (``二、牢记历史使命…`` opening with ``2025年是…``).
+    Anywhere else, and always for a title line (it says where the part begins), it starts
+    a heading-less top-level part of type plan (``一、1999年国内工作回顾`` closing with
+    ``2000年是…``); the untyped parts after it continue the plan. Turns in a plan part or a
+    glossary change nothing, so a report's outline stays as numbered.
+    """
+    marks = list(marks)
+    for pos, is_heading in turns:
+        if any(m.start == pos for m in marks):
+            continue  # a heading itself: its own words have typed it
+        sections = _build_sections(text, marks)
+        pre = len(sections) - len(marks)  # 1 when there is a preamble section
+        i = max(bisect.bisect_right([s.start for s in sections], pos) - 1, 0)
+        if sections[i].section_type not in _TURNABLE:
+            continue
+        top = i
+        while sections[top].parent is not None:
+            top = sections[top].parent
+        mark_index = top - pre
+        heading = sections[top].heading
+        if (not is_heading and heading is not None and top == i and marks[mark_index].own is None
+                and bisect.bisect_right(paragraphs, pos) - bisect.bisect_right(paragraphs, heading.start)
+                <= config.TURN_LEAD_PARAGRAPHS):
+            marks[mark_index] = replace(marks[mark_index], own="plan", then=None)
+        else:
+            marks.insert(bisect.bisect_right([m.start for m in marks], pos), _Mark(pos, 1, None, "plan"))
+    return marks
 
 
 def parse_document(text: str, *, doc_id: Optional[str] = None, year: Optional[int] = None) -> Document:
     """Parse a report text into a ``Document``.
 
     The report year is ``year`` if given, else read from the title or meeting line at
-    the top, else inferred from the first review/plan heading that names a year, else None.
+    the top, else inferred from the first review/plan heading that names a year, else
+    from a ``今年`` heading's ``2013年是…`` paragraph, else None.
     """
     if not isinstance(text, str):
         raise TypeError(f"parse_document expects str, got {type(text).__name__}")
-    found = _find_headings(text)
+    found, left_out = _find_headings(text)
     report_year = year if year is not None else detect_report_year(text)
     if report_year is None:
         report_year = _year_from_headings([h for _, h in found])
-    typed = [
-        (pos, Heading(h.start, h.end, h.text, h.level, heading_section_type(h.text, report_year)))
-        for pos, h in found
-    ]
-    headings, sections = _build_sections(text, typed)
+    if report_year is None:
+        report_year = _year_from_this_year_heading(text, found)
+    first_top = next((pos for pos, h in found if h.level == 1), None)
+    marks = []
+    for pos, h in found:
+        kind = heading_section_type(h.text, report_year, plan_words=h.level == 1 and pos != first_top)
+        heading = Heading(h.start, h.end, h.text, h.level, kind)
+        then = _leads_into(h.text, report_year, kind) if h.level == 1 else None
+        marks.append(_Mark(pos, h.level, heading, kind, then))
+    paragraphs = _paragraph_starts(text)
+    marks = _apply_turns(text, marks, _plan_turns(text, report_year, paragraphs, left_out), paragraphs)
+    sections = _build_sections(text, marks)
     return Document(
         text=text,
         doc_id=doc_id,
         year=report_year,
-        headings=tuple(headings),
+        headings=tuple(m.heading for m in marks if m.heading is not None),
         sections=tuple(sections),
         sentences=tuple(split_sentences(text)),
     )
@@ -471,4 +723,5 @@ def parse_document(text: str, *, doc_id: Optional[str] = None, year: Optional[in
 __all__ = [
     "Document", "Heading", "Section", "Sentence", "parse_document", "detect_report_year",
     "heading_section_type", "split_sentences", "SECTION_CUES", "HEADING_MARKERS",
+    "PLAN_OVER_YEAR", "TOP_LEVEL_PLAN_WORDS",
 ]

@@ -74,6 +74,7 @@ def record_scores(gold_rows: Sequence[Row], preds: Sequence[Prediction]) -> dict
     field_right, field_total = Counter(), 0
     confusion: Counter = Counter()
     per_doc = []
+    scored: list[tuple[float, bool]] = []
     for row, pred in zip(gold_rows, preds):
         gold_by_value = {_key(r["value"]): r for r in row["records"]}
         pred_by_value = {_key(r["value"]): r for r in pred.records}
@@ -91,6 +92,10 @@ def record_scores(gold_rows: Sequence[Row], preds: Sequence[Prediction]) -> dict
                 field_right[f] += _field_equal(f, g, p)
             confusion[(g.get("policy_area"), p.get("policy_area"))] += 1
             correct += record_correct(g, p)
+        for v, p in pred_by_value.items():
+            if p.get("score") is not None:
+                g = gold_by_value.get(v)
+                scored.append((float(p["score"]), g is not None and record_correct(g, p)))
         rec.update(correct=correct, predicted=len(pred_by_value), support=len(gold_by_value))
         doc_score = Score.from_counts(correct, len(pred_by_value), len(gold_by_value))
         per_doc.append({"doc": row["id"], "f1": doc_score.f1, "support": len(gold_by_value)})
@@ -102,7 +107,24 @@ def record_scores(gold_rows: Sequence[Row], preds: Sequence[Prediction]) -> dict
         "fields_support": field_total,
         "area_confusion": {f"{g}->{p}": n for (g, p), n in sorted(confusion.items()) if g != p},
         "worst_documents": sorted(per_doc, key=lambda d: d["f1"])[: config.EVAL_WORST_DOCS],
+        "reliability": reliability(scored),
     }
+
+
+def reliability(scored: Sequence[tuple[float, bool]]) -> dict[str, Any]:
+    """Is ``score`` a calibrated confidence? Per score bin: records, mean score, share correct;
+    plus the expected calibration error (record-weighted |accuracy - mean score|)."""
+    edges = config.EVAL_RELIABILITY_BINS
+    bins = []
+    for lo, hi in zip(edges[:-1], edges[1:]):
+        inside = [(s, ok) for s, ok in scored if lo <= s < hi or (hi == edges[-1] and s == hi)]
+        if inside:
+            mean = sum(s for s, _ in inside) / len(inside)
+            acc = sum(ok for _, ok in inside) / len(inside)
+            bins.append({"bin": f"{lo:.1f}-{hi:.1f}", "n": len(inside), "mean_score": mean, "accuracy": acc})
+    total = sum(b["n"] for b in bins)
+    ece = sum(b["n"] * abs(b["accuracy"] - b["mean_score"]) for b in bins) / total if total else 0.0
+    return {"bins": bins, "ece": ece}
 
 
 def evaluate_predictions(gold_rows: Sequence[Row], preds: Sequence[Prediction]) -> dict[str, Any]:
@@ -201,6 +223,11 @@ def format_report(reports: dict[str, dict[str, Any]]) -> str:
         lines.append(f"[{name}] policy-area confusions (gold->pred: n): "
                      + (", ".join(f"{k}: {v}" for k, v in sorted(rep["area_confusion"].items(),
                                                                key=lambda kv: -kv[1])[:10]) or "none"))
+        rel = rep.get("reliability", {})
+        if rel.get("bins"):
+            lines.append(f"[{name}] reliability of record scores (ECE {rel['ece']:.3f}): "
+                         + ", ".join(f"{b['bin']}: n={b['n']} score={b['mean_score']:.2f} "
+                                     f"correct={b['accuracy']:.2f}" for b in rel["bins"]))
         lines.append(f"[{name}] worst documents (record F1): "
                      + ", ".join(f"{d['doc']} {100 * d['f1']:.1f}" for d in rep["worst_documents"]))
     return "\n".join(lines)

@@ -82,9 +82,9 @@ _CN_QTY = rf"[{_CN_NUM_CHARS}][{_CN_NUM_CHARS}多余]*(?:{_UNIT_RE})"
 
 _ONE = rf"(?:{_CN_PERCENT}|{_AR_QTY}|{_AR_QTY_SCALE_ONLY}|{_CN_QTY})"
 # Ranges: 6%-6.5%, 6-6.5%, 6%至6.5%, 百分之五到百分之六
-_RANGE = rf"(?:{_AR_NUM}(?:{_UNIT_RE})?{_RANGE_SEP}{_ONE}|{_ONE}{_RANGE_SEP}{_ONE})"
+_RANGE = rf"(?:{_AR_NUM}(?:{_UNIT_RE})?{_RANGE_SEP}{_ONE}|{_ONE}{_RANGE_SEP}{_ONE}|{_CN_PERCENT}{_RANGE_SEP}{_CN_NUM})"
 VALUE_PATTERN = re.compile(
-    rf"(?:(?P<prefix>{_PREFIX_RE}))?(?P<core>{_RANGE}|{_ONE})(?:(?P<suffix>{_SUFFIX_RE}))?"
+    rf"(?:(?P<prefix>{_PREFIX_RE}))?(?P<core>{_RANGE}|{_ONE})(?:[ \u3000]?(?P<suffix>{_SUFFIX_RE}))?"
 )
 
 #: Words whose last character looks like a prefix bound word (节约, 附近, 最近 …).
@@ -135,6 +135,8 @@ def parse_chinese_number(s: str) -> Optional[float]:
         elif ch in CN_BIG_UNITS:
             big = CN_BIG_UNITS[ch]
             section += digit or 0
+            if section == 0 and total == 0:
+                section = 1  # a bare scale word: 万亿 = 1e12, 万 = 1e4
             digit = None
             if big == 10_000 and total and total % 100_000_000 == 0 and section == 0:
                 total *= big  # 万亿
@@ -228,7 +230,7 @@ def _split_bounds(s: str) -> tuple[str, Optional[str], Optional[str]]:
 def _split_range(core: str) -> Optional[tuple[str, str]]:
     for m in re.finditer(_RANGE_SEP, core):
         left, right = core[: m.start()], core[m.end():]
-        if left and right and re.search(r"[\d〇零一二两三四五六七八九十]$", left.rstrip("%‰")) and \
+        if left and right and re.search(r"[\d〇零一二两三四五六七八九十万亿]$", left.rstrip("%‰")) and \
                 _parse_one(right) is not None:
             return left, right
     return None
@@ -242,7 +244,9 @@ def parse_quantity(text: str) -> Quantity:
     rng = _split_range(core)
     if rng:
         right = _parse_one(rng[1])
-        left = _parse_one(rng[0]) if _parse_one(rng[0]) and _parse_one(rng[0])[1] else None
+        parsed_left = _parse_one(rng[0])
+        has_scale = re.search(rf"(?:{_SCALE_RE})$", rng[0]) is not None
+        left = parsed_left if parsed_left and (parsed_left[1] or has_scale) else None
         if right is None:
             return Quantity(None, "", qualifier)
         r_val, unit, _ = right
@@ -256,6 +260,8 @@ def parse_quantity(text: str) -> Quantity:
         else:
             l_val = left[0]
         low, high = min(l_val, r_val), max(l_val, r_val)
+        if not unit and left is not None:
+            unit = left[1]  # 百分之八至九: the right side borrows the left side's unit
         return Quantity((low + high) / 2, unit, "range", low, high)
     one = _parse_one(core)
     if one is None:

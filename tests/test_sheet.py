@@ -1,0 +1,66 @@
+"""Review sheets and the rule-based pre-annotator, on report-shaped text written for the tests."""
+from __future__ import annotations
+
+import pytest
+
+from govie.annotation.preannotate import preannotate
+from govie.annotation.sheet import read_sheet, write_sheet
+from govie.annotation.validate import validate_docs
+from govie.annotation.schema import GoldDoc
+from govie.errors import AnnotationError
+
+TEXT = ("2025年政府工作报告\n一、2024年工作回顾\n全市地区生产总值增长5.2%，城镇新增就业3.1万人。\n"
+        "二、2025年目标任务\n主要预期目标是：地区生产总值增长5.5%左右，城镇调查失业率控制在5%以内；"
+        "力争到2027年高标准农田达到600万亩以上。\n工业增加值、服务业增加值分别增长6%、7%。\n")
+
+
+@pytest.fixture()
+def draft():
+    return preannotate(TEXT, doc_id="own", year=2025, level="city")
+
+
+def _records(doc):
+    spans = {s["id"]: s for s in doc["spans"]}
+    text = lambda sid: TEXT[spans[sid]["start"]:spans[sid]["end"]] if sid else None
+    return {text(r["value"]): (text(r["indicator"]), text(r["time"]), r["change"], r["kind"], r["year"],
+                               r["policy_area"]) for r in doc["records"]}
+
+
+def test_preannotate_drafts_the_worked_example(draft):
+    recs = _records(draft)
+    assert recs["5.5%左右"] == ("地区生产总值", None, "growth", "target", 2025, "economy")
+    assert recs["5%以内"][:1] == ("城镇调查失业率",) and recs["5%以内"][2:] == ("level", "target", 2025, "social")
+    assert recs["600万亩以上"] == ("高标准农田", "2027年", "level", "target", 2027, "rural")
+    assert recs["5.2%"][3:5] == ("actual", 2024)          # review section -> report year - 1
+    assert recs["6%"][0] == "工业增加值" and recs["7%"][0] == "服务业增加值"   # 分别 pairs by order
+
+
+def test_sheet_round_trip_is_lossless(draft):
+    sheet = write_sheet(TEXT, draft)
+    back = read_sheet(sheet, TEXT, doc_id="own", year=2025, level="city")
+    assert _records(back) == _records(draft)
+    assert validate_docs([GoldDoc.from_dict({**back, "text": TEXT})]) == []
+
+
+def test_sheet_edits_resolve_occurrences_and_overrides(draft):
+    sheet = write_sheet(TEXT, draft)
+    line = next(l for l in sheet.splitlines() if l.startswith("R 5%以内"))
+    edited = sheet.replace(line, "R 5%以内 | 城镇调查失业率 | - | - | level | target | 2025 | social | number=5 qualifier=at_most")
+    back = read_sheet(edited, TEXT, doc_id="own", year=2025, level="city")
+    assert _records(back)["5%以内"][0] == "城镇调查失业率"
+
+
+@pytest.mark.parametrize("bad,message", [
+    ("R 9.9% | - | - | - | level | target | 2025 | economy", "not in the sentence"),
+    ("R 5.5%左右 | 地区生产总值增长5.5% | - | - | growth | target | 2025 | economy", "overlaps"),
+    ("R 5.5%左右 | 地区生产总值 | - | - | growth | target | 2025 | economy | colour=red", "override"),
+    ("R 5.5%左右 | 地区生产总值 | - | - | growth | planned | 2025 | economy", "kind"),
+])
+def test_sheet_errors_name_the_line(draft, bad, message):
+    sheet = write_sheet(TEXT, draft)
+    line = next(l for l in sheet.splitlines() if l.startswith("R 5.5%左右"))
+    lines = sheet.splitlines()
+    lineno = lines.index(line) + 1
+    with pytest.raises(AnnotationError, match=message) as err:
+        read_sheet(sheet.replace(line, bad), TEXT, doc_id="own", year=2025, level="city", source="s.sheet")
+    assert f"s.sheet:{lineno}" in str(err.value)
