@@ -26,13 +26,13 @@ def _gold_row():
     marks = [("地区生产总值", "INDICATOR", 0), ("５．２％", "VALUE", 0), ("城镇新增就业", "INDICATOR", 0),
              ("3.1万人", "VALUE", 0)]
     spans = [{**_ref(t, s, t.index(s, p)), "label": lab} for s, lab, p in marks]
-    def rec(ind, val, kind, change, start=0):
+    def rec(ind, val, kind, change, area, start=0):
         return {"indicator": _ref(t, ind, start), "value": _ref(t, val, start), "time": None, "domain": None,
-                "kind": kind, "change": change}
+                "kind": kind, "change": change, "policy_area": area}
     return {"id": "own", "year": 2025, "level": "city", "text": t,
             "spans": [{k: s[k] for k in ("start", "end", "label")} for s in spans],
-            "records": [rec("地区生产总值", "５．２％", "actual", "growth"),
-                        rec("城镇新增就业", "3.1万人", "actual", "increment")]}
+            "records": [rec("地区生产总值", "５．２％", "actual", "growth", "economy"),
+                        rec("城镇新增就业", "3.1万人", "actual", "increment", "social")]}
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,7 @@ def test_relation_heads_train_save_and_load_into_the_extractor(model_dir, tmp_pa
 
     shutil.copytree(model_dir, out)
     metrics = train_relations([_gold_row()], [_gold_row()], out, epochs=3)
-    assert metrics["train_values"] == 2 and set(metrics["dev_accuracy"]) >= {"indicator", "kind", "change"}
+    assert metrics["train_values"] == 2 and set(metrics["dev_accuracy"]) >= {"indicator", "kind", "change", "area"}
     assert RelationModel.exists(out)
     extractor = Extractor.load(out)
     assert extractor.needs_hidden
@@ -87,3 +87,25 @@ def test_relation_heads_train_save_and_load_into_the_extractor(model_dir, tmp_pa
 def test_missing_model_is_a_clear_error(tmp_path):
     with pytest.raises(govie.errors.ModelError, match="not a govie NER model"):
         Extractor.load(tmp_path)
+
+
+def test_spacy_pipeline_with_the_real_extractor(model_dir, tmp_path):
+    """The spaCy component on a real (tiny) model: spans on the Doc, records never dropped."""
+    pytest.importorskip("spacy")
+    from govie.config import PKUSEG_MODEL_DIR
+
+    if not (PKUSEG_MODEL_DIR / "features.msgpack").exists():
+        pytest.skip("the pkuseg model is not in models/")
+    import spacy
+
+    nlp = govie.load_spacy(model=str(model_dir))
+    doc = nlp(REPORT)
+    expected = Extractor.load(model_dir).analyze(REPORT)
+    assert len(doc._.govie_records) == len(expected.records)
+    assert len(doc.spans["govie"]) == len(expected.spans)
+    assert "".join(t.text_with_ws for t in doc) == REPORT
+    docs = list(nlp.pipe([REPORT, REPORT], batch_size=2))
+    assert [len(d._.govie_records) for d in docs] == [len(expected.records)] * 2
+    nlp.to_disk(tmp_path / "pipe")
+    again = spacy.load(tmp_path / "pipe")
+    assert len(again(REPORT)._.govie_records) == len(expected.records)

@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 import torch
 
+from govie.config import POLICY_AREAS
 from govie.document import parse_document
 from govie.records import Span
 from govie.relations.features import PAIR_FEATURES, VALUE_FEATURES, build_contexts
@@ -101,7 +102,7 @@ def test_relation_heads_learn_and_round_trip(tmp_path):
         assert np.allclose(a, b, atol=1e-2)  # stored in fp16
     links = ModelLinker(again).link(doc, spans, _random_hidden(text))
     assert {l.value.text: l.indicator.text for l in links} == {"8%": "甲指标", "10%": "乙指标"}
-    assert all(l.kind in ("target", "actual") and l.change for l in links)
+    assert all(l.kind in ("target", "actual") and l.change and l.area in POLICY_AREAS for l in links)
 
 
 def test_model_linker_without_states_falls_back_to_rules():

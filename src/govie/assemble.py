@@ -37,6 +37,6 @@ def assemble(document: Document, links: list[Link], *, doc_id: Optional[str] = N
         records.append(Record(
             value=Value(link.value, parse_quantity(link.value.text)),
             indicator=link.indicator, time=link.time, year=year, year_start=year_start,
-            policy_area=policy_area_for(document, link.value.start, link.domain, link.indicator), change=change, kind=kind, score=score, doc=doc_id,
+            policy_area=policy_area_for(document, link.value.start, link.domain, link.indicator, link.area), change=change, kind=kind, score=score, doc=doc_id,
         ))
     return records

@@ -86,20 +86,27 @@ def resolve_kind(sentence: str, section_type: str, year: Optional[int], report_y
 
 
 def policy_area_for(document: "Document", value_start: int, domain: Optional[Span],
-                    indicator: Optional[Span]) -> PolicyArea:
+                    indicator: Optional[Span], label: Optional[str] = None) -> PolicyArea:
     """The policy area and its evidence span.
 
-    The guideline's order is a DOMAIN in the sentence, else the innermost heading. Headings
-    in reports are often generic (``（三）着力扩大内需``) and name no area while the indicator
-    itself does (``城镇调查失业率`` is social wherever it stands), so the indicator's words
-    are tried before the headings, which are read innermost first (refinement R9).
+    Without ``label`` the keyword rules decide. The guideline's order is a DOMAIN in the
+    sentence, else the innermost heading. Headings in reports are often generic
+    (``（三）着力扩大内需``) and name no area while the indicator itself does (``城镇调查失业率``
+    is social wherever it stands), so the indicator's words are tried before the headings,
+    which are read innermost first (refinement R9).
+
+    With ``label`` (the relation model's choice) only the evidence is looked up: the first
+    of DOMAIN, indicator and headings (innermost first) whose words name that area, else the
+    innermost heading the value stands under.
     """
+    headings = [Span(h.start, h.end, "HEADING", h.text) for h in reversed(document.headings_above(value_start))]
+    evidence = [s for s in (domain, indicator) if s is not None] + headings
+    if label is not None:
+        named = next((s for s in evidence if area_of(s.text) == label), None)
+        return PolicyArea(label, named or (headings[0] if headings else None))
     if domain is not None and area_of(domain.text):
         return PolicyArea(area_of(domain.text), domain)
-    if indicator is not None and area_of(indicator.text):
-        return PolicyArea(area_of(indicator.text), indicator)
-    for heading in reversed(document.headings_above(value_start)):
-        label = area_of(heading.text)
-        if label:
-            return PolicyArea(label, Span(heading.start, heading.end, "HEADING", heading.text))
+    for span in evidence[1 if domain is not None else 0:]:
+        if area_of(span.text):
+            return PolicyArea(area_of(span.text), span)
     return PolicyArea(DEFAULT_AREA, None)

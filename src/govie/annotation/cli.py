@@ -103,6 +103,10 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     _corpus_option(exporter)
     exporter.set_defaults(func=cmd_export)
 
+    from govie.annotation.agreement import add_command as add_agree
     from govie.annotation.workflow import add_commands  # draft / apply review sheets
     add_commands(commands)
+    add_agree(commands)
+    from govie.annotation.stats import add_command as add_stats
+    add_stats(commands)
     return parser

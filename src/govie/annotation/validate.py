@@ -266,7 +266,9 @@ def check(docs_or_path: Union[PathLike, Iterable[GoldDoc]],
         triples = ((doc, doc.to_dict(include_text=False), validate_doc(doc, corpus_dir))
                    for doc in docs_or_path)
     report = Report()
-    first_seen: dict[str, str] = {}
+    # An id is unique within one folder: the same report may be annotated again in another
+    # folder (annotations/double/ holds second annotations for the agreement study).
+    first_seen: dict[tuple[str, str], str] = {}
     for doc, data, found in triples:
         report.documents += 1
         report.spans += _count(data, "spans")
@@ -274,11 +276,12 @@ def check(docs_or_path: Union[PathLike, Iterable[GoldDoc]],
         report.problems.extend(found)
         if doc is None or not isinstance(doc.id, str):
             continue
-        if doc.id in first_seen:
+        key = (os.path.dirname(doc.where.rsplit(":", 1)[0]), doc.id)
+        if key in first_seen:
             report.problems.append(Problem(doc.where, doc.id, "id",
-                                           f"document id already used at {first_seen[doc.id]}"))
+                                           f"document id already used at {first_seen[key]}"))
         else:
-            first_seen[doc.id] = doc.where
+            first_seen[key] = doc.where
     return report
 
 

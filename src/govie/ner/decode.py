@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from functools import lru_cache
+
 import numpy as np
 
 OUTSIDE = "O"
@@ -36,7 +38,15 @@ def _split(tag: str) -> tuple[str, str]:
 
 
 def transition_mask(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-    """``(allowed[prev, next], start_allowed[next])`` as boolean arrays for the BIO grammar."""
+    """``(allowed[prev, next], start_allowed[next])`` as boolean arrays for the BIO grammar.
+
+    Cached per tag set: the decoder asks for it once per sentence.
+    """
+    return _transition_mask(tuple(tags))
+
+
+@lru_cache(maxsize=8)
+def _transition_mask(tags: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
     parts = [_split(t) for t in tags]
     n = len(tags)
     allowed = np.ones((n, n), dtype=bool)
@@ -47,6 +57,8 @@ def transition_mask(tags: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         start[j] = False
         for i, (prev_prefix, prev_label) in enumerate(parts):
             allowed[i, j] = prev_prefix in ("B", "I") and prev_label == label
+    allowed.setflags(write=False)
+    start.setflags(write=False)
     return allowed, start
 
 

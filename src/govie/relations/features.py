@@ -16,8 +16,9 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from govie.areas import area_of
 from govie.attributes import TARGET_CUES, change_from_context
-from govie.config import CHANGES, SECTION_TYPES
+from govie.config import CHANGES, POLICY_AREAS, SECTION_TYPES
 from govie.document import Document, Sentence
 from govie.records import Span
 from govie.relations.rules import RuleLinker
@@ -32,6 +33,10 @@ TIME_SIGNS: tuple[str, ...] = ("none", "past", "same", "future")
 VALUE_FEATURES: tuple[str, ...] = (*(f"section={t}" for t in SECTION_TYPES), "target_cue",
                                    *(f"rule_change={c}" for c in CHANGES),
                                    *(f"time={t}" for t in TIME_SIGNS))
+#: Keyword evidence for the area head: which area the indicator's words, the innermost
+#: heading that names an area, and the whole sentence point to (each one-hot, or "none").
+AREA_SOURCES: tuple[str, ...] = ("indicator", "heading", "sentence")
+AREA_FEATURES: tuple[str, ...] = tuple(f"{src}={a}" for src in AREA_SOURCES for a in (*POLICY_AREAS, "none"))
 _SEPARATORS = re.compile(r"^[\s、和及与，]*$")
 #: Characters before a value pooled as its verb context (增长/控制在/新增 …).
 CONTEXT_CHARS = 6
@@ -49,6 +54,20 @@ class ValueContext:
     candidates: dict[str, list[Span]]        # per link type
     cand_vecs: dict[str, np.ndarray]         # [n, H]
     pair_features: dict[str, np.ndarray]     # [n, len(PAIR_FEATURES)]
+
+
+def area_features(document: Document, value: Span, indicator: Optional[Span]) -> np.ndarray:
+    """Keyword areas of the indicator, the innermost area-naming heading and the sentence."""
+    sentence = document.sentence_at(value.start)
+    heading = next((area_of(h.text) for h in reversed(document.headings_above(value.start))
+                    if area_of(h.text)), None)
+    found = {"indicator": area_of(indicator.text) if indicator is not None else None,
+             "heading": heading,
+             "sentence": area_of(document.text[sentence.start:sentence.end]) if sentence else None}
+    out = np.zeros(len(AREA_FEATURES), dtype=np.float32)
+    for src in AREA_SOURCES:
+        out[AREA_FEATURES.index(f"{src}={found[src] or 'none'}")] = 1.0
+    return out
 
 
 def _pool(hidden: np.ndarray, start: int, end: int) -> np.ndarray:

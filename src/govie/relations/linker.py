@@ -5,10 +5,10 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from govie.config import CHANGES, KINDS
+from govie.config import CHANGES, KINDS, POLICY_AREAS
 from govie.document import Document
 from govie.records import Span
-from govie.relations.features import LINK_LABELS, build_contexts
+from govie.relations.features import LINK_LABELS, area_features, build_contexts
 from govie.relations.links import Link
 from govie.relations.model import RelationModel
 from govie.relations.rules import RuleLinker
@@ -31,9 +31,11 @@ class ModelLinker:
             return self.fallback.link(document, spans)
         links = []
         for ctx in build_contexts(document, spans, hidden):
-            probs = self.model.probabilities(RelationModel.tensors(ctx))
+            x = RelationModel.tensors(ctx)
+            probs = self.model.probabilities(x)
             chosen: dict[str, Optional[Span]] = {}
             confidence = 1.0
+            ind_vec = np.zeros_like(ctx.value_vec)
             for name in LINK_LABELS:
                 p = probs[name]
                 best = int(np.argmax(p))
@@ -41,7 +43,12 @@ class ModelLinker:
                 chosen[name] = cands[best] if best < len(cands) else None
                 if name == "indicator":
                     confidence = float(p[best])
+                    if chosen[name] is not None:
+                        ind_vec = ctx.cand_vecs[name][best]
+            area = self.model.probabilities(RelationModel.with_area(
+                x, ind_vec, area_features(document, ctx.value, chosen["indicator"])))["area"]
             links.append(Link(ctx.value, chosen["indicator"], chosen["time"], chosen["domain"],
                               score=confidence, change=CHANGES[int(np.argmax(probs["change"]))],
-                              kind=KINDS[int(np.argmax(probs["kind"]))]))
+                              kind=KINDS[int(np.argmax(probs["kind"]))],
+                              area=POLICY_AREAS[int(np.argmax(area))]))
         return links

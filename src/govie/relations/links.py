@@ -22,6 +22,7 @@ class Link:
     #: set by a linker that also classifies the record (else the assembler's rules decide)
     change: Optional[str] = None
     kind: Optional[str] = None
+    area: Optional[str] = None
 
 
 class Linker(Protocol):

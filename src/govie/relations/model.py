@@ -24,10 +24,12 @@ import torch
 from safetensors.torch import load_file
 
 from govie import config
-from govie.config import CHANGES, KINDS
+from govie.config import CHANGES, KINDS, POLICY_AREAS
 from govie.errors import ModelError
-from govie.relations.features import LINK_LABELS, PAIR_FEATURES, VALUE_FEATURES, ValueContext
+from govie.relations.features import AREA_FEATURES, LINK_LABELS, PAIR_FEATURES, VALUE_FEATURES, ValueContext
 
+#: Every classifier of the model: three link types, then kind, change and policy area.
+HEADS: tuple[str, ...] = (*LINK_LABELS, "kind", "change", "area")
 WEIGHTS_FILE = "relations.safetensors"
 META_FILE = "relations.json"
 _FORMAT, _VERSION = "govie-relations", 1
@@ -65,8 +67,11 @@ class RelationModel(torch.nn.Module):
                                         torch.nn.Dropout(config.REL_DROPOUT), torch.nn.Linear(width, len(KINDS)))
         self.change = torch.nn.Sequential(torch.nn.Linear(n_in, width), torch.nn.ReLU(),
                                           torch.nn.Dropout(config.REL_DROPOUT), torch.nn.Linear(width, len(CHANGES)))
+        n_area = 2 * hidden + len(AREA_FEATURES) + len(VALUE_FEATURES)
+        self.area = torch.nn.Sequential(torch.nn.Linear(n_area, width), torch.nn.ReLU(),
+                                        torch.nn.Dropout(config.REL_DROPOUT), torch.nn.Linear(width, len(POLICY_AREAS)))
         #: softmax temperatures per head, fit on dev after training (1.0 = uncalibrated)
-        self.temperatures: dict[str, float] = {name: 1.0 for name in (*LINK_LABELS, "kind", "change")}
+        self.temperatures: dict[str, float] = {name: 1.0 for name in HEADS}
 
     @staticmethod
     def tensors(ctx: ValueContext) -> dict[str, Any]:
@@ -76,17 +81,27 @@ class RelationModel(torch.nn.Module):
                 "pairs": {k: t(ctx.pair_features[k]) for k in LINK_LABELS}}
 
     def forward(self, x: dict[str, Any]) -> dict[str, torch.Tensor]:
+        """Logits of every head; the area head reads the indicator in ``x["area_indicator"]``
+        and ``x["area_features"]`` (gold indicator in training, the chosen one at inference)."""
         out = {name: head(x["value"], x["cands"][name], x["pairs"][name], x["vf"])
                for name, head in self.links.items()}
         both = torch.cat([x["value"], x["context"], x["vf"]])
         out["kind"] = self.kind(both)
         out["change"] = self.change(both)
+        if "area_features" in x:
+            out["area"] = self.area(torch.cat([x["value"], x["area_indicator"], x["area_features"], x["vf"]]))
         return out
 
     def probabilities(self, x: dict[str, Any]) -> dict[str, np.ndarray]:
         with torch.inference_mode():
             logits = self.forward(x)
         return {k: torch.softmax(v / self.temperatures[k], dim=-1).numpy() for k, v in logits.items()}
+
+    @staticmethod
+    def with_area(x: dict[str, Any], indicator_vec: np.ndarray, features: np.ndarray) -> dict[str, Any]:
+        """``x`` plus the area head's inputs for one chosen indicator."""
+        t = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+        return {**x, "area_indicator": t(indicator_vec), "area_features": t(features)}
 
     # -- persistence -------------------------------------------------------------------
     def save(self, directory: Union[str, Path], extra: dict[str, Any]) -> None:
@@ -99,7 +114,7 @@ class RelationModel(torch.nn.Module):
             fh.write(_safetensors_bytes(tensors))
         meta = {"format": _FORMAT, "version": _VERSION, "hidden": self.hidden_size, "width": self.width,
                 "temperatures": self.temperatures, "pair_features": list(PAIR_FEATURES),
-                "value_features": list(VALUE_FEATURES), **extra}
+                "value_features": list(VALUE_FEATURES), "area_features": list(AREA_FEATURES), **extra}
         atomic_write_text(out / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
 
     @classmethod
@@ -115,7 +130,8 @@ class RelationModel(torch.nn.Module):
             raise ModelError(f"{src / META_FILE}: cannot read the relation model ({exc})") from None
         if meta.get("format") != _FORMAT or meta.get("version") != _VERSION:
             raise ModelError(f"{src / META_FILE}: unsupported relation model format")
-        if meta.get("pair_features") != list(PAIR_FEATURES) or meta.get("value_features") != list(VALUE_FEATURES):
+        if meta.get("pair_features") != list(PAIR_FEATURES) or meta.get("value_features") != list(VALUE_FEATURES) \
+                or meta.get("area_features") != list(AREA_FEATURES):
             raise ModelError(f"{src / META_FILE}: trained with other features than this govie version uses")
         model = cls(int(meta["hidden"]), int(meta["width"]))
         state = {k: v.float() for k, v in load_file(str(src / WEIGHTS_FILE)).items()}

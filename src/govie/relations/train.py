@@ -18,21 +18,20 @@ import torch
 from tqdm.auto import tqdm
 
 from govie import config
-from govie.config import CHANGES, KINDS
+from govie.config import CHANGES, KINDS, POLICY_AREAS
 from govie.document import parse_document
 from govie.errors import AnnotationError
 from govie.quantities import may_hold_value
 from govie.records import Span
-from govie.relations.features import LINK_LABELS, ValueContext, build_contexts
-from govie.relations.model import RelationModel
-
-HEADS = (*LINK_LABELS, "kind", "change")
+from govie.relations.features import LINK_LABELS, ValueContext, area_features, build_contexts
+from govie.relations.model import HEADS, RelationModel
 
 
 @dataclass
 class Example:
     ctx: ValueContext
     targets: dict[str, int]
+    x: dict[str, Any]  # model inputs (with the gold indicator for the area head)
 
 
 def _examples(rows: Iterable[Mapping[str, Any]], tagger, batch_size: int, desc: str) -> list[Example]:
@@ -59,12 +58,17 @@ def _examples(rows: Iterable[Mapping[str, Any]], tagger, batch_size: int, desc: 
                 targets[name] = cands.index(key) if key in cands else len(cands)  # none / outside
             targets["kind"] = KINDS.index(rec["kind"])
             targets["change"] = CHANGES.index(rec["change"])
-            out.append(Example(ctx, targets))
+            targets["area"] = POLICY_AREAS.index(rec["policy_area"])
+            i = targets["indicator"]
+            ind = ctx.candidates["indicator"][i] if i < len(ctx.candidates["indicator"]) else None
+            ind_vec = ctx.cand_vecs["indicator"][i] if ind is not None else np.zeros_like(ctx.value_vec)
+            x = RelationModel.with_area(RelationModel.tensors(ctx), ind_vec, area_features(doc, ctx.value, ind))
+            out.append(Example(ctx, targets, x))
     return out
 
 
 def _loss(model: RelationModel, ex: Example) -> torch.Tensor:
-    logits = model(RelationModel.tensors(ex.ctx))
+    logits = model(ex.x)
     return sum(torch.nn.functional.cross_entropy(logits[h].view(1, -1), torch.tensor([ex.targets[h]]))
                for h in HEADS)
 
@@ -74,7 +78,7 @@ def _accuracy(model: RelationModel, examples: list[Example]) -> dict[str, float]
     right = {h: 0 for h in HEADS}
     with torch.inference_mode():
         for ex in examples:
-            logits = model(RelationModel.tensors(ex.ctx))
+            logits = model(ex.x)
             for h in HEADS:
                 right[h] += int(int(torch.argmax(logits[h])) == ex.targets[h])
     return {h: right[h] / len(examples) if examples else 0.0 for h in HEADS}
@@ -84,7 +88,7 @@ def _fit_temperatures(model: RelationModel, examples: list[Example]) -> dict[str
     """Temperature per head minimising dev negative log-likelihood (grid search: robust)."""
     model.eval()
     with torch.inference_mode():
-        logits = [model(RelationModel.tensors(ex.ctx)) for ex in examples]
+        logits = [model(ex.x) for ex in examples]
     temps = {}
     for h in HEADS:
         best_t, best_nll = 1.0, math.inf
