@@ -10,7 +10,7 @@ from govie.document import parse_document
 from govie.records import Span
 from govie.relations.features import PAIR_FEATURES, VALUE_FEATURES, build_contexts
 from govie.relations.linker import ModelLinker
-from govie.relations.model import RelationModel
+from govie.relations.model import RelationModel, collate
 from govie.relations.rules import RuleLinker
 
 
@@ -83,26 +83,38 @@ def test_relation_heads_learn_and_round_trip(tmp_path):
     torch.manual_seed(0)
     model = RelationModel(hidden=8, width=16)
     opt = torch.optim.Adam(model.parameters(), lr=1e-2)
-    targets = [0, 1]
+    batch = collate(ctxs)
+    targets = torch.tensor([1, 2])  # 0 = none, j = candidate j - 1
     first = None
     for _ in range(60):
-        loss = sum(torch.nn.functional.cross_entropy(model(RelationModel.tensors(c))["indicator"].view(1, -1),
-                                                     torch.tensor([t])) for c, t in zip(ctxs, targets))
+        loss = torch.nn.functional.cross_entropy(model(batch)["indicator"], targets)
         first = float(loss.detach()) if first is None else first
         opt.zero_grad()
         loss.backward()
         opt.step()
-    assert float(loss) < first / 4
+    assert float(loss.detach()) < first / 4
     model.eval()
     model.save(tmp_path, {"note": "test"})
     again = RelationModel.load(tmp_path)
-    for c in ctxs:
-        a = model.probabilities(RelationModel.tensors(c))["indicator"]
-        b = again.probabilities(RelationModel.tensors(c))["indicator"]
-        assert np.allclose(a, b, atol=1e-2)  # stored in fp16
+    with torch.inference_mode():
+        a = model.calibrated("indicator", model(batch)["indicator"])
+        b = again.calibrated("indicator", again(batch)["indicator"])
+    assert np.allclose(a, b, atol=1e-2)  # stored in fp16
     links = ModelLinker(again).link(doc, spans, _random_hidden(text))
     assert {l.value.text: l.indicator.text for l in links} == {"8%": "甲指标", "10%": "乙指标"}
     assert all(l.kind in ("target", "actual") and l.change and l.area in POLICY_AREAS for l in links)
+
+
+def test_collate_pads_candidates_and_masks_them():
+    text = "地区生产总值增长5%，其中工业增加值、服务业增加值分别增长6%、7%。"
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, [("地区生产总值", "INDICATOR"), ("5%", "VALUE"), ("工业增加值", "INDICATOR"),
+                          ("服务业增加值", "INDICATOR"), ("6%", "VALUE"), ("7%", "VALUE")])
+    batch = collate(build_contexts(doc, spans, _random_hidden(text)))
+    assert batch["cands"]["indicator"].shape[:2] == (3, 3) and batch["mask"]["indicator"].all()
+    assert batch["cands"]["time"].shape[1] == 0
+    logits = RelationModel(hidden=8, width=16)(batch)
+    assert logits["indicator"].shape == (3, 4) and logits["time"].shape == (3, 1)
 
 
 def test_model_linker_without_states_falls_back_to_rules():

@@ -147,8 +147,9 @@ EVAL_RELIABILITY_BINS: tuple[float, ...] = (0.0, 0.3, 0.5, 0.7, 0.8, 0.9, 1.0)
 #: Relation heads: MLP width, dropout, training epochs and learning rate.
 REL_HIDDEN = 128
 REL_DROPOUT = 0.1
-REL_EPOCHS = 12
-REL_LEARNING_RATE = 1e-3
+REL_EPOCHS = 20
+REL_LEARNING_RATE = 2e-3
+REL_BATCH_SIZE = 16
 
 #: govie extract on folders (govie.batch). Texts of this many files go to one
 #: extract_many call, so short reports still fill the model's batches.

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from govie.annotation.schema import (
-    ATTRIBUTES, GoldDoc, GoldRecord, GoldSpan, PathLike, check_exportable, write_atomic,
+    ATTRIBUTES, GoldDoc, GoldRecord, GoldSpan, PathLike, check_exportable, export_header, write_atomic,
 )
 from govie.errors import AnnotationError
 
@@ -35,13 +35,7 @@ LINK_FIELDS = ("indicator", "time", "domain")
 def doc_to_line(doc: GoldDoc) -> dict[str, Any]:
     """The doccano JSON object for ``doc`` (text attached)."""
     text = check_exportable(doc)
-    out: dict[str, Any] = {"text": text, "doc_id": doc.id, "year": doc.year, "level": doc.level}
-    if doc.annotator is not None:
-        out["annotator"] = doc.annotator
-    if doc.source is not None:
-        out["source"] = doc.source
-    if doc.text_sha256 is not None:
-        out["text_sha256"] = doc.text_sha256
+    out = export_header(doc, text)
     number = {span.id: n for n, span in enumerate(doc.spans, start=1)}
     spans = doc.span_map()
     out["entities"] = [{"id": number[span.id], "label": span.label,

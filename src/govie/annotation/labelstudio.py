@@ -26,7 +26,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from govie.annotation.schema import (
-    ATTRIBUTES, GoldDoc, GoldRecord, GoldSpan, PathLike, check_exportable, write_atomic,
+    ATTRIBUTES, GoldDoc, GoldRecord, GoldSpan, PathLike, check_exportable, export_header, write_atomic,
 )
 from govie.errors import AnnotationError
 
@@ -56,13 +56,7 @@ LABEL_CONFIG = """<View>
 def doc_to_task(doc: GoldDoc) -> dict[str, Any]:
     """One Label Studio task with a finished annotation for ``doc`` (text attached)."""
     text = check_exportable(doc)
-    data: dict[str, Any] = {"text": text, "doc_id": doc.id, "year": doc.year, "level": doc.level}
-    if doc.annotator is not None:
-        data["annotator"] = doc.annotator
-    if doc.source is not None:
-        data["source"] = doc.source
-    if doc.text_sha256 is not None:
-        data["text_sha256"] = doc.text_sha256
+    data = export_header(doc, text)
     records = {record.value: record for record in doc.records}
     result: list[dict[str, Any]] = []
     for span in doc.spans:

@@ -430,6 +430,15 @@ def to_standoff(doc: GoldDoc, corpus_dir: Optional[PathLike] = None) -> GoldDoc:
     return replace(doc, text=None, text_sha256=sha256_text(corpus_text), source="corpus")
 
 
+def export_header(doc: GoldDoc, text: str) -> dict[str, Any]:
+    """The document-level fields every tool export carries (text plus metadata)."""
+    out: dict[str, Any] = {"text": text, "doc_id": doc.id, "year": doc.year, "level": doc.level}
+    for name in ("annotator", "source", "text_sha256"):
+        if getattr(doc, name) is not None:
+            out[name] = getattr(doc, name)
+    return out
+
+
 def check_exportable(doc: GoldDoc) -> str:
     """The document text, or :class:`AnnotationError` if a converter would lose anything.
 

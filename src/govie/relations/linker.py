@@ -4,13 +4,14 @@ from __future__ import annotations
 from typing import Optional, Sequence
 
 import numpy as np
+import torch
 
 from govie.config import CHANGES, KINDS, POLICY_AREAS
 from govie.document import Document
 from govie.records import Span
 from govie.relations.features import LINK_LABELS, area_features, build_contexts
 from govie.relations.links import Link
-from govie.relations.model import RelationModel
+from govie.relations.model import RelationModel, collate
 from govie.relations.rules import RuleLinker
 
 
@@ -30,25 +31,29 @@ class ModelLinker:
         if hidden is None:
             return self.fallback.link(document, spans)
         links = []
-        for ctx in build_contexts(document, spans, hidden):
-            x = RelationModel.tensors(ctx)
-            probs = self.model.probabilities(x)
-            chosen: dict[str, Optional[Span]] = {}
-            confidence = 1.0
-            ind_vec = np.zeros_like(ctx.value_vec)
-            for name in LINK_LABELS:
-                p = probs[name]
-                best = int(np.argmax(p))
-                cands = ctx.candidates[name]
-                chosen[name] = cands[best] if best < len(cands) else None
-                if name == "indicator":
-                    confidence = float(p[best])
-                    if chosen[name] is not None:
-                        ind_vec = ctx.cand_vecs[name][best]
-            area = self.model.probabilities(RelationModel.with_area(
-                x, ind_vec, area_features(document, ctx.value, chosen["indicator"])))["area"]
-            links.append(Link(ctx.value, chosen["indicator"], chosen["time"], chosen["domain"],
-                              score=confidence, change=CHANGES[int(np.argmax(probs["change"]))],
-                              kind=KINDS[int(np.argmax(probs["kind"]))],
-                              area=POLICY_AREAS[int(np.argmax(area))]))
+        contexts = build_contexts(document, spans, hidden)
+        if not contexts:
+            return links
+        batch = collate(contexts)
+        with torch.inference_mode():
+            logits = self.model(batch)
+        probs = {name: self.model.calibrated(name, l) for name, l in logits.items()}
+        chosen: dict[str, list[Optional[Span]]] = {}
+        for name in LINK_LABELS:
+            best = probs[name].argmax(axis=1)  # 0 = none, j = candidate j - 1
+            chosen[name] = [ctx.candidates[name][b - 1] if b > 0 else None for ctx, b in zip(contexts, best)]
+        ind_best = probs["indicator"].argmax(axis=1)
+        ind_vecs = np.stack([ctx.cand_vecs["indicator"][b - 1] if b > 0 else np.zeros_like(ctx.value_vec)
+                             for ctx, b in zip(contexts, ind_best)])
+        feats = np.stack([area_features(document, ctx.value, ind)
+                          for ctx, ind in zip(contexts, chosen["indicator"])])
+        with torch.inference_mode():
+            area = self.model.calibrated("area", self.model.area_logits(
+                batch, torch.from_numpy(ind_vecs.astype(np.float32)), torch.from_numpy(feats)))
+        for i, ctx in enumerate(contexts):
+            links.append(Link(ctx.value, chosen["indicator"][i], chosen["time"][i], chosen["domain"][i],
+                              score=float(probs["indicator"][i, ind_best[i]]),
+                              change=CHANGES[int(probs["change"][i].argmax())],
+                              kind=KINDS[int(probs["kind"][i].argmax())],
+                              area=POLICY_AREAS[int(area[i].argmax())]))
         return links

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Union
+from typing import Any, Sequence, Union
 
 import numpy as np
 import torch
@@ -36,7 +36,7 @@ _FORMAT, _VERSION = "govie-relations", 1
 
 
 class PairHead(torch.nn.Module):
-    """Scores each candidate of one link type, plus a "none" score for the value."""
+    """Scores the candidates of one link type, plus a "none" score per value (index 0)."""
 
     def __init__(self, hidden: int, width: int) -> None:
         super().__init__()
@@ -46,15 +46,40 @@ class PairHead(torch.nn.Module):
         self.none = torch.nn.Sequential(torch.nn.Linear(hidden + n_value, width), torch.nn.ReLU(),
                                         torch.nn.Linear(width, 1))
 
-    def forward(self, value: torch.Tensor, cands: torch.Tensor, pairs: torch.Tensor,
+    def forward(self, value: torch.Tensor, cands: torch.Tensor, pairs: torch.Tensor, mask: torch.Tensor,
                 value_feats: torch.Tensor) -> torch.Tensor:
-        """Logits ``[n + 1]``: the n candidates, then "none"."""
-        none = self.none(torch.cat([value, value_feats])).view(1)
-        if cands.shape[0] == 0:
+        """``value [B,H]``, ``cands [B,N,H]``, ``pairs [B,N,F]``, ``mask [B,N]`` -> logits ``[B,N+1]``
+        with "none" first and padded candidates at ``-inf``."""
+        none = self.none(torch.cat([value, value_feats], dim=-1))
+        if cands.shape[1] == 0:
             return none
-        v = value.expand(cands.shape[0], -1)
-        scores = self.pair(torch.cat([v, cands, v * cands, pairs], dim=1)).view(-1)
-        return torch.cat([scores, none])
+        v = value.unsqueeze(1).expand(-1, cands.shape[1], -1)
+        scores = self.pair(torch.cat([v, cands, v * cands, pairs], dim=-1)).squeeze(-1)
+        return torch.cat([none, scores.masked_fill(~mask, float("-inf"))], dim=1)
+
+
+def _t(a: np.ndarray) -> torch.Tensor:
+    return torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
+
+
+def collate(contexts: Sequence[ValueContext]) -> dict[str, Any]:
+    """Stack value contexts into padded batch tensors (candidates padded per link type)."""
+    hidden = contexts[0].value_vec.shape[0]
+    batch: dict[str, Any] = {"value": _t(np.stack([c.value_vec for c in contexts])),
+                             "context": _t(np.stack([c.context_vec for c in contexts])),
+                             "vf": _t(np.stack([c.value_features for c in contexts])),
+                             "cands": {}, "pairs": {}, "mask": {}}
+    for name in LINK_LABELS:
+        n = max(len(c.candidates[name]) for c in contexts)
+        cands = np.zeros((len(contexts), n, hidden), dtype=np.float32)
+        pairs = np.zeros((len(contexts), n, len(PAIR_FEATURES)), dtype=np.float32)
+        mask = np.zeros((len(contexts), n), dtype=bool)
+        for i, c in enumerate(contexts):
+            k = len(c.candidates[name])
+            cands[i, :k], pairs[i, :k], mask[i, :k] = c.cand_vecs[name], c.pair_features[name], True
+        batch["cands"][name], batch["pairs"][name] = _t(cands), _t(pairs)
+        batch["mask"][name] = torch.from_numpy(mask)
+    return batch
 
 
 class RelationModel(torch.nn.Module):
@@ -73,35 +98,23 @@ class RelationModel(torch.nn.Module):
         #: softmax temperatures per head, fit on dev after training (1.0 = uncalibrated)
         self.temperatures: dict[str, float] = {name: 1.0 for name in HEADS}
 
-    @staticmethod
-    def tensors(ctx: ValueContext) -> dict[str, Any]:
-        t = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
-        return {"value": t(ctx.value_vec), "context": t(ctx.context_vec), "vf": t(ctx.value_features),
-                "cands": {k: t(ctx.cand_vecs[k]) for k in LINK_LABELS},
-                "pairs": {k: t(ctx.pair_features[k]) for k in LINK_LABELS}}
-
-    def forward(self, x: dict[str, Any]) -> dict[str, torch.Tensor]:
-        """Logits of every head; the area head reads the indicator in ``x["area_indicator"]``
-        and ``x["area_features"]`` (gold indicator in training, the chosen one at inference)."""
-        out = {name: head(x["value"], x["cands"][name], x["pairs"][name], x["vf"])
-               for name, head in self.links.items()}
-        both = torch.cat([x["value"], x["context"], x["vf"]])
+    def forward(self, batch: dict[str, Any]) -> dict[str, torch.Tensor]:
+        """Logits of the link heads (``[B, N+1]``, none first), kind and change."""
+        out = {name: head(batch["value"], batch["cands"][name], batch["pairs"][name], batch["mask"][name],
+                          batch["vf"]) for name, head in self.links.items()}
+        both = torch.cat([batch["value"], batch["context"], batch["vf"]], dim=-1)
         out["kind"] = self.kind(both)
         out["change"] = self.change(both)
-        if "area_features" in x:
-            out["area"] = self.area(torch.cat([x["value"], x["area_indicator"], x["area_features"], x["vf"]]))
         return out
 
-    def probabilities(self, x: dict[str, Any]) -> dict[str, np.ndarray]:
-        with torch.inference_mode():
-            logits = self.forward(x)
-        return {k: torch.softmax(v / self.temperatures[k], dim=-1).numpy() for k, v in logits.items()}
+    def area_logits(self, batch: dict[str, Any], indicator_vecs: torch.Tensor,
+                    area_feats: torch.Tensor) -> torch.Tensor:
+        """Policy-area logits ``[B, 12]`` given each value's indicator (gold in training,
+        chosen at inference) and its keyword evidence (:func:`features.area_features`)."""
+        return self.area(torch.cat([batch["value"], indicator_vecs, area_feats, batch["vf"]], dim=-1))
 
-    @staticmethod
-    def with_area(x: dict[str, Any], indicator_vec: np.ndarray, features: np.ndarray) -> dict[str, Any]:
-        """``x`` plus the area head's inputs for one chosen indicator."""
-        t = lambda a: torch.from_numpy(np.ascontiguousarray(a, dtype=np.float32))
-        return {**x, "area_indicator": t(indicator_vec), "area_features": t(features)}
+    def calibrated(self, name: str, logits: torch.Tensor) -> np.ndarray:
+        return torch.softmax(logits / self.temperatures[name], dim=-1).numpy()
 
     # -- persistence -------------------------------------------------------------------
     def save(self, directory: Union[str, Path], extra: dict[str, Any]) -> None:

@@ -24,14 +24,17 @@ from govie.errors import AnnotationError
 from govie.quantities import may_hold_value
 from govie.records import Span
 from govie.relations.features import LINK_LABELS, ValueContext, area_features, build_contexts
-from govie.relations.model import HEADS, RelationModel
+from govie.relations.model import HEADS, RelationModel, collate
 
 
 @dataclass
 class Example:
     ctx: ValueContext
+    #: per head: the class index (links: 0 = none, j + 1 = candidate j)
     targets: dict[str, int]
-    x: dict[str, Any]  # model inputs (with the gold indicator for the area head)
+    #: area head inputs for the gold indicator
+    indicator_vec: np.ndarray
+    area_feats: np.ndarray
 
 
 def _examples(rows: Iterable[Mapping[str, Any]], tagger, batch_size: int, desc: str) -> list[Example]:
@@ -55,32 +58,41 @@ def _examples(rows: Iterable[Mapping[str, Any]], tagger, batch_size: int, desc: 
                 ref = rec.get(name)
                 cands = [(c.start, c.end) for c in ctx.candidates[name]]
                 key = (ref["start"], ref["end"]) if ref else None
-                targets[name] = cands.index(key) if key in cands else len(cands)  # none / outside
+                targets[name] = cands.index(key) + 1 if key in cands else 0  # 0: none / outside
             targets["kind"] = KINDS.index(rec["kind"])
             targets["change"] = CHANGES.index(rec["change"])
             targets["area"] = POLICY_AREAS.index(rec["policy_area"])
             i = targets["indicator"]
-            ind = ctx.candidates["indicator"][i] if i < len(ctx.candidates["indicator"]) else None
-            ind_vec = ctx.cand_vecs["indicator"][i] if ind is not None else np.zeros_like(ctx.value_vec)
-            x = RelationModel.with_area(RelationModel.tensors(ctx), ind_vec, area_features(doc, ctx.value, ind))
-            out.append(Example(ctx, targets, x))
+            ind = ctx.candidates["indicator"][i - 1] if i > 0 else None
+            ind_vec = ctx.cand_vecs["indicator"][i - 1] if i > 0 else np.zeros_like(ctx.value_vec)
+            out.append(Example(ctx, targets, ind_vec, area_features(doc, ctx.value, ind)))
     return out
 
 
-def _loss(model: RelationModel, ex: Example) -> torch.Tensor:
-    logits = model(ex.x)
-    return sum(torch.nn.functional.cross_entropy(logits[h].view(1, -1), torch.tensor([ex.targets[h]]))
-               for h in HEADS)
+def _logits(model: RelationModel, batch: list[Example]) -> dict[str, torch.Tensor]:
+    x = collate([ex.ctx for ex in batch])
+    logits = model(x)
+    logits["area"] = model.area_logits(x, torch.from_numpy(np.stack([ex.indicator_vec for ex in batch])),
+                                       torch.from_numpy(np.stack([ex.area_feats for ex in batch])))
+    return logits
+
+
+def _targets(batch: list[Example], head: str) -> torch.Tensor:
+    return torch.tensor([ex.targets[head] for ex in batch])
+
+
+def _batches(examples: list[Example], size: int = config.REL_BATCH_SIZE) -> list[list[Example]]:
+    return [examples[i:i + size] for i in range(0, len(examples), size)]
 
 
 def _accuracy(model: RelationModel, examples: list[Example]) -> dict[str, float]:
     model.eval()
     right = {h: 0 for h in HEADS}
     with torch.inference_mode():
-        for ex in examples:
-            logits = model(ex.x)
+        for batch in _batches(examples):
+            logits = _logits(model, batch)
             for h in HEADS:
-                right[h] += int(int(torch.argmax(logits[h])) == ex.targets[h])
+                right[h] += int((logits[h].argmax(dim=1) == _targets(batch, h)).sum())
     return {h: right[h] / len(examples) if examples else 0.0 for h in HEADS}
 
 
@@ -88,14 +100,13 @@ def _fit_temperatures(model: RelationModel, examples: list[Example]) -> dict[str
     """Temperature per head minimising dev negative log-likelihood (grid search: robust)."""
     model.eval()
     with torch.inference_mode():
-        logits = [model(ex.x) for ex in examples]
+        per_batch = [(_logits(model, b), b) for b in _batches(examples)]
     temps = {}
     for h in HEADS:
         best_t, best_nll = 1.0, math.inf
         for t in np.arange(0.5, 3.01, 0.1):
-            nll = sum(float(torch.nn.functional.cross_entropy(l[h].view(1, -1) / t,
-                                                            torch.tensor([ex.targets[h]])))
-                      for l, ex in zip(logits, examples))
+            nll = sum(float(torch.nn.functional.cross_entropy(l[h] / t, _targets(b, h), reduction="sum"))
+                      for l, b in per_batch)
             if nll < best_nll:
                 best_t, best_nll = float(t), nll
         temps[h] = round(best_t, 2)
@@ -126,12 +137,14 @@ def train_relations(train_rows: Iterable[Mapping[str, Any]], dev_rows: Iterable[
         order = list(range(len(train)))
         rng.shuffle(order)
         total = 0.0
-        for i in order:
-            loss = _loss(model, train[i])
+        for b in range(0, len(order), config.REL_BATCH_SIZE):
+            batch = [train[i] for i in order[b:b + config.REL_BATCH_SIZE]]
+            logits = _logits(model, batch)
+            loss = sum(torch.nn.functional.cross_entropy(logits[h], _targets(batch, h)) for h in HEADS)
             opt.zero_grad()
             loss.backward()
             opt.step()
-            total += float(loss.detach())
+            total += float(loss.detach()) * len(batch)
         history.append({"epoch": epoch + 1, "loss": total / len(train)})
     model.temperatures = _fit_temperatures(model, dev) if dev else model.temperatures
     metrics = {"train_values": len(train), "dev_values": len(dev), "history": history,
