@@ -80,8 +80,10 @@ def test_relation_heads_train_save_and_load_into_the_extractor(model_dir, tmp_pa
     assert RelationModel.exists(out)
     extractor = Extractor.load(out)
     assert extractor.needs_hidden
+    assert extractor.record_calibration is not None and len(extractor.record_calibration) == 2
     records = extractor.extract(REPORT)
     assert all(REPORT[r.value.span.start:r.value.span.end] == r.value.span.text for r in records)
+    assert all(0.0 <= r.score <= 1.0 and "raw_score" in r.extra for r in records)
 
 
 def test_missing_model_is_a_clear_error(tmp_path):
@@ -109,3 +111,15 @@ def test_spacy_pipeline_with_the_real_extractor(model_dir, tmp_path):
     nlp.to_disk(tmp_path / "pipe")
     again = spacy.load(tmp_path / "pipe")
     assert len(again(REPORT)._.govie_records) == len(expected.records)
+
+
+def test_implausible_model_spans_are_dropped():
+    from govie.pipeline import plausible
+    from govie.records import Span
+
+    assert plausible(Span(0, 4, "VALUE", "5.5%"))
+    assert plausible(Span(0, 3, "VALUE", "一倍"))
+    assert not plausible(Span(0, 3, "VALUE", "不少于"))
+    assert not plausible(Span(0, 1, "INDICATOR", "积"))
+    assert plausible(Span(0, 2, "INDICATOR", "企业"))
+    assert not plausible(Span(0, 1, "TIME", "今"))

@@ -48,6 +48,9 @@ NER_WINDOW_STRIDE = 192
 #: Sentences per NER forward batch in extract_many (windows, sorted by length).
 EXTRACT_BATCH_SIZE = 32
 
+#: Model INDICATOR/TIME spans shorter than this are fragments and dropped (see pipeline.plausible).
+MIN_PHRASE_CHARS = 2
+
 #: Training defaults (CPU friendly; the CLI can override every one).
 TRAIN_SEED = 13
 TRAIN_EPOCHS = 4

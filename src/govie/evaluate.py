@@ -148,11 +148,12 @@ def _record_dict(record) -> dict[str, Any]:
 
 
 def predict_with_model(rows: Sequence[Row], model: Optional[str] = None, *,
-                       batch_size: int = config.EXTRACT_BATCH_SIZE, use_gold_year: bool = True) -> list[Prediction]:
-    """Run the shipped (or given) model through the whole extractor."""
+                       batch_size: int = config.EXTRACT_BATCH_SIZE, use_gold_year: bool = True,
+                       extractor=None) -> list[Prediction]:
+    """Run the shipped (or given) model, or a ready ``extractor``, through the whole extractor."""
     from govie.pipeline import Extractor
 
-    extractor = Extractor.load(model)
+    extractor = extractor or Extractor.load(model)
     analyses = extractor.analyze_many([r["text"] for r in rows], batch_size=batch_size,
                                       years=[r["year"] if use_gold_year else None for r in rows],
                                       doc_ids=[r["id"] for r in rows])

@@ -12,13 +12,25 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from govie.assemble import assemble
-from govie.config import DEFAULT_MODEL_DIR, EXTRACT_BATCH_SIZE
+from govie.calibration import platt_apply
+from govie.config import DEFAULT_MODEL_DIR, EXTRACT_BATCH_SIZE, MIN_PHRASE_CHARS
 from govie.document import Document, parse_document
 from govie.errors import ModelError
 from govie.quantities import may_hold_value
 from govie.records import Record, Span
 from govie.relations.links import Linker
 from govie.relations.rules import RuleLinker
+
+
+def plausible(span: Span) -> bool:
+    """Sanity rules on model spans: a VALUE must contain a number, and an INDICATOR or TIME
+    of a single character is a fragment (``[积]极``) rather than a phrase. Spans that fail
+    can never make a correct record, so they are dropped before linking."""
+    if span.label == "VALUE":
+        return may_hold_value(span.text) or "一" in span.text
+    if span.label in ("INDICATOR", "TIME"):
+        return len(span.text.strip()) >= MIN_PHRASE_CHARS
+    return True
 
 
 @dataclass
@@ -38,6 +50,9 @@ class Extractor:
         self.linker: Linker = linker or RuleLinker()
         #: the model linker reads encoder states; the rule linker does not need them
         self.needs_hidden = not isinstance(self.linker, RuleLinker)
+        #: Platt map of record scores stored with the relation heads (None: raw scores)
+        model = getattr(self.linker, "model", None)
+        self.record_calibration = getattr(model, "record_calibration", None)
 
     @classmethod
     def load(cls, path: Optional[str | Path] = None, *, device: Optional[str] = None,
@@ -68,10 +83,15 @@ class Extractor:
                                      with_hidden=self.needs_hidden)
         out = []
         for doc, tag, doc_id in zip(documents, tagged, doc_ids):
-            spans = tag.spans
+            spans = [s for s in tag.spans if plausible(s)]
             links = self.linker.link(doc, spans, tag.hidden)
             scores = {(s.start, s.end): s.score for s in spans if s.score is not None}
-            out.append(Analysis(doc, list(spans), assemble(doc, links, doc_id=doc_id, value_scores=scores)))
+            records = assemble(doc, links, doc_id=doc_id, value_scores=scores)
+            if self.record_calibration is not None:
+                for record in records:
+                    record.extra["raw_score"] = record.score
+                    record.score = platt_apply(record.score, *self.record_calibration)
+            out.append(Analysis(doc, list(spans), records))
         return out
 
     def analyze(self, text: str, *, year: Optional[int] = None, doc_id: Optional[str] = None) -> Analysis:

@@ -18,6 +18,10 @@ from govie.relations.rules import RuleLinker
 class ModelLinker:
     """Chooses, per VALUE, the most probable candidate (or none) of each link type.
 
+    A link's score is P(indicator choice) × P(policy area), both temperature-calibrated on
+    dev; the assembler multiplies in the VALUE span's confidence, so the record score
+    covers the three decisions a record's correctness depends on most.
+
     Without encoder states (``hidden=None``) it falls back to the rule linker, so a caller
     that only has spans still gets links.
     """
@@ -52,7 +56,7 @@ class ModelLinker:
                 batch, torch.from_numpy(ind_vecs.astype(np.float32)), torch.from_numpy(feats)))
         for i, ctx in enumerate(contexts):
             links.append(Link(ctx.value, chosen["indicator"][i], chosen["time"][i], chosen["domain"][i],
-                              score=float(probs["indicator"][i, ind_best[i]]),
+                              score=float(probs["indicator"][i, ind_best[i]] * area[i].max()),
                               change=CHANGES[int(probs["change"][i].argmax())],
                               kind=KINDS[int(probs["kind"][i].argmax())],
                               area=POLICY_AREAS[int(area[i].argmax())]))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Sequence, Union
+from typing import Any, Optional, Sequence, Union
 
 import numpy as np
 import torch
@@ -97,6 +97,8 @@ class RelationModel(torch.nn.Module):
                                         torch.nn.Dropout(config.REL_DROPOUT), torch.nn.Linear(width, len(POLICY_AREAS)))
         #: softmax temperatures per head, fit on dev after training (1.0 = uncalibrated)
         self.temperatures: dict[str, float] = {name: 1.0 for name in HEADS}
+        #: Platt map (a, b) of the raw record score, fit on dev end to end (govie.calibration)
+        self.record_calibration: Optional[tuple[float, float]] = None
 
     def forward(self, batch: dict[str, Any]) -> dict[str, torch.Tensor]:
         """Logits of the link heads (``[B, N+1]``, none first), kind and change."""
@@ -126,7 +128,8 @@ class RelationModel(torch.nn.Module):
         with atomic_writer(out / WEIGHTS_FILE, binary=True) as fh:
             fh.write(_safetensors_bytes(tensors))
         meta = {"format": _FORMAT, "version": _VERSION, "hidden": self.hidden_size, "width": self.width,
-                "temperatures": self.temperatures, "pair_features": list(PAIR_FEATURES),
+                "temperatures": self.temperatures, "record_calibration": self.record_calibration,
+                "pair_features": list(PAIR_FEATURES),
                 "value_features": list(VALUE_FEATURES), "area_features": list(AREA_FEATURES), **extra}
         atomic_write_text(out / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
 
@@ -150,6 +153,8 @@ class RelationModel(torch.nn.Module):
         state = {k: v.float() for k, v in load_file(str(src / WEIGHTS_FILE)).items()}
         model.load_state_dict(state)
         model.temperatures.update(meta.get("temperatures", {}))
+        if meta.get("record_calibration"):
+            model.record_calibration = tuple(meta["record_calibration"])
         return model.eval()
 
 

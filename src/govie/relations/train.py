@@ -96,6 +96,15 @@ def _accuracy(model: RelationModel, examples: list[Example]) -> dict[str, float]
     return {h: right[h] / len(examples) if examples else 0.0 for h in HEADS}
 
 
+def _dev_loss(model: RelationModel, examples: list[Example]) -> float:
+    model.eval()
+    with torch.inference_mode():
+        total = sum(float(sum(torch.nn.functional.cross_entropy(l[h], _targets(b, h), reduction="sum")
+                              for h in HEADS))
+                    for b in _batches(examples) for l in [_logits(model, b)])
+    return total / len(examples)
+
+
 def _fit_temperatures(model: RelationModel, examples: list[Example]) -> dict[str, float]:
     """Temperature per head minimising dev negative log-likelihood (grid search: robust)."""
     model.eval()
@@ -132,6 +141,7 @@ def train_relations(train_rows: Iterable[Mapping[str, Any]], dev_rows: Iterable[
     opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=config.TRAIN_WEIGHT_DECAY)
     rng = random.Random(seed)
     history = []
+    best_state, best_dev = None, math.inf
     for epoch in tqdm(range(epochs), desc="train relations", unit="epoch"):
         model.train()
         order = list(range(len(train)))
@@ -145,9 +155,41 @@ def train_relations(train_rows: Iterable[Mapping[str, Any]], dev_rows: Iterable[
             loss.backward()
             opt.step()
             total += float(loss.detach()) * len(batch)
-        history.append({"epoch": epoch + 1, "loss": total / len(train)})
+        dev_loss = _dev_loss(model, dev) if dev else math.nan
+        history.append({"epoch": epoch + 1, "loss": total / len(train), "dev_loss": dev_loss})
+        if dev and dev_loss < best_dev:  # keep the epoch that generalises best (early stopping)
+            best_dev, best_state = dev_loss, {k: v.detach().clone() for k, v in model.state_dict().items()}
+    if best_state is not None:
+        model.load_state_dict(best_state)
     model.temperatures = _fit_temperatures(model, dev) if dev else model.temperatures
     metrics = {"train_values": len(train), "dev_values": len(dev), "history": history,
+               "best_epoch": (min(history, key=lambda h: h["dev_loss"])["epoch"] if dev else epochs),
                "dev_accuracy": _accuracy(model, dev) if dev else {}, "temperatures": model.temperatures}
-    model.save(out_dir or ner_model_dir, {"metrics": metrics, "ner_model": str(ner_model_dir)})
+    target = out_dir or ner_model_dir
+    model.save(target, {"metrics": metrics, "ner_model": str(ner_model_dir)})
+    if dev_rows:
+        model.record_calibration = _fit_record_calibration(list(dev_rows), ner_model_dir, target, batch_size)
+        metrics["record_calibration"] = model.record_calibration
+        model.save(target, {"metrics": metrics, "ner_model": str(ner_model_dir)})
     return metrics
+
+
+def _fit_record_calibration(dev_rows: list[Mapping[str, Any]], ner_model_dir, heads_dir,
+                            batch_size: int) -> tuple[float, float]:
+    """Run the whole extractor on dev and fit the Platt map of record scores to correctness."""
+    from govie.calibration import platt_fit
+    from govie.evaluate import predict_with_model, record_correct
+    from govie.ner.tagger import NerTagger
+    from govie.pipeline import Extractor
+    from govie.relations.linker import ModelLinker
+
+    extractor = Extractor(NerTagger.load(ner_model_dir, device="cpu"), ModelLinker(RelationModel.load(heads_dir)))
+    preds = predict_with_model(dev_rows, extractor=extractor, batch_size=batch_size)
+    scores, correct = [], []
+    for row, pred in zip(dev_rows, preds):
+        gold = {(r["value"]["start"], r["value"]["end"]): r for r in row["records"]}
+        for rec in pred.records:
+            g = gold.get((rec["value"]["start"], rec["value"]["end"]))
+            scores.append(rec["score"])
+            correct.append(g is not None and record_correct(g, rec))
+    return platt_fit(scores, correct)
