@@ -22,6 +22,13 @@ from govie.relations.links import Linker
 from govie.relations.rules import RuleLinker
 
 
+def value_regions(document: Document) -> list[tuple[int, int]]:
+    """The sentences the tagger reads: those that may hold a quantity. Training the relation
+    heads uses the same regions, so their encoder states match inference."""
+    return [(s.start, s.end) for s in document.sentences
+            if may_hold_value(document.text[s.start:s.end])]
+
+
 def plausible(span: Span) -> bool:
     """Sanity rules on model spans: a VALUE must contain a number, and an INDICATOR or TIME
     of a single character is a fragment (``[积]极``) rather than a phrase. Spans that fail
@@ -77,8 +84,7 @@ class Extractor:
         years = list(years) if years is not None else [None] * len(texts)
         doc_ids = list(doc_ids) if doc_ids is not None else [None] * len(texts)
         documents = [parse_document(t, doc_id=d, year=y) for t, y, d in zip(texts, years, doc_ids)]
-        regions = [[(s.start, s.end) for s in doc.sentences if may_hold_value(t[s.start:s.end])]
-                   for doc, t in zip(documents, texts)]
+        regions = [value_regions(doc) for doc in documents]
         tagged = self.tagger.analyze(list(texts), regions=regions, batch_size=batch_size,
                                      with_hidden=self.needs_hidden)
         out = []

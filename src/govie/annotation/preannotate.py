@@ -22,7 +22,7 @@ from typing import Any, Optional
 
 from govie.attributes import CHANGE_VERBS, VERB_PATTERN as _VERB_RE, policy_area_for, resolve_kind, resolve_year
 from govie.config import DEFAULT_AREA
-from govie.document import Document, parse_document
+from govie.document import Document, Sentence, parse_document
 from govie.quantities import QuantityMatch, find_quantities
 from govie.records import Span
 from govie.times import TimeMatch, find_times
@@ -85,15 +85,6 @@ def _strip_indicator(text: str, start: int, end: int) -> tuple[int, int, str]:
     return start, end, verb
 
 
-def _clause_bounds(sentence: str) -> list[tuple[int, int]]:
-    bounds, last = [], 0
-    for m in re.finditer(r"[，；：,;:]", sentence):
-        bounds.append((last, m.start()))
-        last = m.end()
-    bounds.append((last, len(sentence)))
-    return bounds
-
-
 def _after_phrase(text: str, start: int, limit: int) -> Optional[tuple[int, int]]:
     """The noun phrase after a value (``10个以上省级美丽城镇样板``) up to a separator."""
     m = re.match(r"^(?:的)?([^，。；：、,;:（）()和及与0-9０-９]{2,16})", text[start:limit])
@@ -103,13 +94,12 @@ def _after_phrase(text: str, start: int, limit: int) -> Optional[tuple[int, int]
     return s, e
 
 
-def _draft_sentence(text: str, s_start: int, s_end: int, values: list[QuantityMatch],
+def _draft_sentence(text: str, sentence: Sentence, values: list[QuantityMatch],
                     times: list[TimeMatch]) -> list[_Draft]:
-    sentence = text[s_start:s_end]
+    """Drafts for the values of one sentence, clause by clause (``govie.document`` clauses)."""
+    s_start = sentence.start
     drafts: list[_Draft] = []
-    for c_start, c_end in _clause_bounds(sentence):
-        c_start += s_start
-        c_end += s_start
+    for c_start, c_end in sentence.clauses:
         in_clause = [v for v in values if c_start <= v.start < c_end]
         if not in_clause:
             continue
@@ -196,7 +186,7 @@ def preannotate(text: str, *, doc_id: str, year: Optional[int] = None,
         sentence_text = text[sent.start:sent.end]
         section_type = doc.section_type_at(sent.start)
         domain_m = next((m for m in _DOMAIN_RE.finditer(sentence_text)), None)
-        for draft in _draft_sentence(text, sent.start, sent.end, s_values, s_times):
+        for draft in _draft_sentence(text, sent, s_values, s_times):
             vid = next(sp["id"] for sp in spans if sp["start"] == draft.value.start and sp["label"] == "VALUE")
             ind_id = add_span(*draft.indicator, "INDICATOR") if draft.indicator else None
             time_id = add_span(draft.time.start, draft.time.end, "TIME") if draft.time else None

@@ -15,17 +15,16 @@ reads and writes the directory it is given and nothing else: no discovery, no CL
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from pathlib import Path
 from typing import Any, Optional, Sequence, Union
 
 import torch
 from safetensors import SafetensorError
-from safetensors.torch import load_file, save_file
+from safetensors.torch import load_file, save
 
 from govie import config
 from govie.errors import ModelError
+from govie.io import atomic_writer
 from govie.ner.decode import bio_tags
 
 WEIGHTS_FILE = "model.safetensors"
@@ -49,42 +48,18 @@ def resolve_device(device: Optional[str] = None) -> torch.device:
     return dev
 
 
-def _publish(tmp: str, path: Path) -> None:
-    """Give the temp file normal permissions (mkstemp makes it private) and move it in place."""
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(tmp, 0o666 & ~mask)
-    os.replace(tmp, path)
-
-
 def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write ``data`` via a temp file in the same folder and ``os.replace``."""
+    """Write ``data`` atomically (``govie.io.atomic_writer``), creating the folder if needed."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        _publish(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    with atomic_writer(path, binary=True) as fh:
+        fh.write(data)
 
 
 def atomic_save_tensors(tensors: dict[str, torch.Tensor], path: Path,
                         metadata: Optional[dict[str, str]] = None) -> None:
-    """``safetensors.save_file`` into a temp file, then ``os.replace`` onto ``path``."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    try:
-        save_file({k: v.detach().cpu().contiguous() for k, v in tensors.items()}, tmp,
-                  metadata=metadata)
-        _publish(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+    """Tensors as safetensors, written atomically (never a half-written weights file)."""
+    atomic_write_bytes(path, save({k: v.detach().cpu().contiguous() for k, v in tensors.items()},
+                                  metadata=metadata))
 
 
 def _usable_length(encoder_config: Any) -> int:

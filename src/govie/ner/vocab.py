@@ -21,12 +21,12 @@ from __future__ import annotations
 
 import json
 import os
-import tempfile
 import unicodedata
 from pathlib import Path
 from typing import Any, Iterable, Union
 
 from govie.errors import ModelError
+from govie.io import atomic_write_text
 
 #: File name of the saved table inside a model directory.
 CHAR_VOCAB_FILE = "char_vocab.json"
@@ -46,23 +46,6 @@ def _is_space(ch: str) -> bool:
     if ch.isspace():
         return True
     return unicodedata.category(ch) in ("Cc", "Cf", "Zs", "Zl", "Zp")
-
-
-def _atomic_write_text(path: Path, text: str) -> None:
-    """Write via a temp file in the same folder + ``os.replace`` (never a half-written file)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=path.name + ".", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)      # mkstemp files are private; a model file is not
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 class CharEncoder:
@@ -203,7 +186,8 @@ class CharEncoder:
         path = Path(path)
         if path.is_dir():
             path = path / CHAR_VOCAB_FILE
-        _atomic_write_text(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=0))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps(self.to_dict(), ensure_ascii=False, indent=0))
         return path
 
     @classmethod

@@ -122,11 +122,11 @@ class RelationModel(torch.nn.Module):
     def save(self, directory: Union[str, Path], extra: dict[str, Any]) -> None:
         out = Path(directory)
         out.mkdir(parents=True, exist_ok=True)
-        from govie.io import atomic_writer, atomic_write_text
+        from govie.io import atomic_write_text
+        from govie.ner.model import atomic_save_tensors
 
-        tensors = {k: v.detach().to(torch.float16).contiguous() for k, v in self.state_dict().items()}
-        with atomic_writer(out / WEIGHTS_FILE, binary=True) as fh:
-            fh.write(_safetensors_bytes(tensors))
+        tensors = {k: v.detach().to(torch.float16) for k, v in self.state_dict().items()}
+        atomic_save_tensors(tensors, out / WEIGHTS_FILE, metadata={"format": "pt"})
         meta = {"format": _FORMAT, "version": _VERSION, "hidden": self.hidden_size, "width": self.width,
                 "temperatures": self.temperatures, "record_calibration": self.record_calibration,
                 "pair_features": list(PAIR_FEATURES),
@@ -157,8 +157,3 @@ class RelationModel(torch.nn.Module):
             model.record_calibration = tuple(meta["record_calibration"])
         return model.eval()
 
-
-def _safetensors_bytes(tensors: dict[str, torch.Tensor]) -> bytes:
-    from safetensors.torch import save
-
-    return save(tensors, metadata={"format": "pt"})

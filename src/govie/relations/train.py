@@ -21,7 +21,6 @@ from govie import config
 from govie.config import CHANGES, KINDS, POLICY_AREAS
 from govie.document import parse_document
 from govie.errors import AnnotationError
-from govie.quantities import may_hold_value
 from govie.records import Span
 from govie.relations.features import LINK_LABELS, ValueContext, area_features, build_contexts
 from govie.relations.model import HEADS, RelationModel, collate
@@ -40,8 +39,9 @@ class Example:
 def _examples(rows: Iterable[Mapping[str, Any]], tagger, batch_size: int, desc: str) -> list[Example]:
     rows = list(rows)
     docs = [parse_document(r["text"], doc_id=r["id"], year=r["year"]) for r in rows]
-    regions = [[(s.start, s.end) for s in d.sentences if may_hold_value(r["text"][s.start:s.end])]
-               for d, r in zip(docs, rows)]
+    from govie.pipeline import value_regions
+
+    regions = [value_regions(d) for d in docs]
     tagged = tagger.analyze([r["text"] for r in rows], regions=regions, batch_size=batch_size,
                             with_hidden=True, progress=None)
     out: list[Example] = []
