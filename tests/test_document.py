@@ -215,7 +215,8 @@ def test_heading_keywords_override_parent() -> None:
     assert doc.section_type_at(at(doc, "6%")) == "five_year_review"
     assert doc.section_type_at(at(doc, "5.2%")) == "review"  # its own year: the past year
     assert doc.section_type_at(at(doc, "8%")) == "five_year_review"  # back to the parent's
-    assert doc.section_type_at(at(doc, "3%")) == "plan"
+    assert doc.section_type_at(at(doc, "3%")) == "five_year_plan"  # a plan on the coming period (R23)
+    assert doc.sections[-2].section_type == "plan"
     assert doc.section_type_at(at(doc, "5%左右")) == "plan"
 
 
@@ -532,3 +533,27 @@ def test_corpus_headings_do_not_run_on_and_period_plus_last_year_is_review() -> 
         assert "five_year_review" not in {s.section_type for s in doc.sections if s.parent is None
                                           and s.heading is not None and str(doc.year - 1) in s.heading.text}
 
+
+
+def test_look_back_inside_a_plan_part_is_review() -> None:
+    text = ("一、2024年工作回顾\n去年，地区生产总值增长5%。\n"
+            "二、2025年工作安排\n今年的工作要突出重点。过去一年，我们的工作取得了成绩。地区生产总值增长5.2%。"
+            "今年，地区生产总值增长5%左右。\n")
+    doc = parse_document(text, year=2025)
+    assert doc.section_type_at(text.index("5.2%")) == "review"
+    assert doc.section_type_at(text.index("5%左右")) == "plan"
+    assert doc.section_type_at(text.index("突出重点")) == "plan"
+
+
+def test_plan_parts_on_a_coming_period() -> None:
+    text = ("一、2025年工作回顾\n地区生产总值增长5%。\n"
+            "二、“十五五”时期的主要目标任务\n全省地区生产总值增长5%以上。\n"
+            "三、2026年重点工作\n“十五五”时期，要实现下列目标：\n一是研发经费投入增长7%。\n二是城镇化率提高2个百分点。\n"
+            "今年，地区生产总值增长5%左右。\n")
+    doc = parse_document(text, year=2026)
+    for value in ("5%以上", "7%", "2个百分点"):
+        assert doc.section_type_at(text.index(value)) == "five_year_plan", value
+        assert doc.plan_period_at(text.index(value)) == (2026, 2030)
+    assert doc.section_type_at(text.index("5%左右")) == "plan"
+    assert doc.plan_period_at(text.index("5%左右")) is None
+    assert doc.section_type_at(text.index("5%。")) == "review"

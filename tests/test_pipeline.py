@@ -123,3 +123,20 @@ def test_implausible_model_spans_are_dropped():
     assert not plausible(Span(0, 1, "INDICATOR", "积"))
     assert plausible(Span(0, 2, "INDICATOR", "企业"))
     assert not plausible(Span(0, 1, "TIME", "今"))
+
+
+def test_value_extents_come_from_the_grammar_and_stay_flat():
+    from govie.pipeline import delimit_values
+    from govie.records import Span
+
+    text = "城镇新增就业不少于28万人，新建3座、改造4座。"
+    spans = [Span(0, 6, "INDICATOR", "城镇新增就业", 0.9), Span(9, 13, "VALUE", "28万人", 0.8),
+             Span(16, 23, "VALUE", "3座、改造4座", 0.7)]
+    out = delimit_values(text, spans)
+    assert [(s.text, s.label) for s in out] == [("城镇新增就业", "INDICATOR"), ("不少于28万人", "VALUE"),
+                                                ("3座", "VALUE"), ("4座", "VALUE")]
+    assert all(text[s.start:s.end] == s.text for s in out)
+    assert [s.score for s in out if s.label == "VALUE"] == [0.8, 0.7, 0.7]
+    # an extent that would swallow another span keeps the model's own extent
+    clash = [Span(0, 7, "INDICATOR", "城镇新增就业不", 0.9), Span(9, 13, "VALUE", "28万人", 0.8)]
+    assert [s.text for s in delimit_values(text, clash)] == ["城镇新增就业不", "28万人"]

@@ -2,7 +2,7 @@
 import pytest
 
 from govie.normalize import normalize
-from govie.quantities import find_quantities, may_hold_value, parse_chinese_number, parse_quantity
+from govie.quantities import delimit_value, known_unit, find_quantities, may_hold_value, parse_chinese_number, parse_quantity
 
 CASES = [
     # text, number, unit, qualifier, low, high
@@ -96,3 +96,33 @@ def test_may_hold_value():
     assert may_hold_value("增长百分之七")
     assert may_hold_value("达到5%")
     assert not may_hold_value("进一步深化改革，推动高质量发展")
+
+
+@pytest.mark.parametrize("unit, known", [("", True), ("%", True), ("个百分点", True), ("百亿元", True),
+                                         ("元/人", True), ("人/百亿元", True), ("台(套)", True), ("头只", True),
+                                         ("两个", False), ("家上", False), ("个过五千亿", False), ("台(套", False),
+                                         ("元/", False)])
+def test_known_unit(unit, known):
+    assert known_unit(unit) is known
+
+
+def _delimit(text: str, model_text: str, occurrence: int = 0) -> list[str]:
+    start = -1
+    for _ in range(occurrence + 1):
+        start = text.index(model_text, start + 1)
+    extents = delimit_value(start, start + len(model_text), find_quantities(text), text)
+    return [text[a:b] for a, b in extents]
+
+
+@pytest.mark.parametrize("text, model_span, expected", [
+    ("总投资不低于2000亿元。", "低于2000亿元", ["不低于2000亿元"]),      # model cut the bound word
+    ("开通3条地铁新线。", "3", ["3条"]),                                # model cut the unit
+    ("连续迈上4万亿、5万亿两个台阶。", "5万亿两个", ["5万亿"]),          # ran past the quantity
+    ("新建3座、改造4座。", "3座、改造4座", ["3座", "4座"]),              # merged two quantities
+    ("人均58万元/人左右。", "58万元/人左右", ["58万元/人左右"]),         # a rate the grammar misses
+    ("更新设备6.5万台（套），", "6.5万台（套）", ["6.5万台（套）"]),      # bracketed alternative unit
+    ("打造千亿级产业集群。", "千亿级", ["千亿级"]),                       # no quantity: the model decides
+    ("增长5.5%左右。", "5.5%左右", ["5.5%左右"]),                       # already exact
+])
+def test_delimit_value_lets_the_grammar_set_the_extent(text, model_span, expected):
+    assert _delimit(text, model_span) == expected

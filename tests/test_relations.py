@@ -123,3 +123,44 @@ def test_model_linker_without_states_falls_back_to_rules():
     spans = _spans(text, [("高速公路", "INDICATOR"), ("4条", "VALUE"), ("133公里", "VALUE")])
     links = ModelLinker(RelationModel(hidden=8, width=16)).link(doc, spans, None)
     assert [l.indicator.text for l in links] == ["高速公路", "高速公路"]
+
+
+def test_area_evidence_hashes_the_words_stably():
+    from govie.relations.features import AREA_FEATURES, area_evidence
+
+    text = "一、扩大有效投资\n新建5G基站8000个。\n二、保障和改善民生\n新建幼儿园8000个。"
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, [("5G基站", "INDICATOR"), ("8000个", "VALUE"), ("幼儿园", "INDICATOR"), ("8000个", "VALUE")])
+    first = area_evidence(doc, spans[1], spans[0])
+    second = area_evidence(doc, spans[3], spans[2])
+    assert first.keywords.shape == (len(AREA_FEATURES),)
+    assert first.ngrams.dtype == np.int64 and len(first.ngrams) > 10
+    # same value text, other indicator and heading: other words in the bag
+    assert set(first.ngrams) != set(second.ngrams)
+    # crc32, not the salted built-in hash: the same input gives the same ids in every process
+    assert np.array_equal(first.ngrams, area_evidence(doc, spans[1], spans[0]).ngrams)
+    assert len(area_evidence(parse_document("8000个", year=2025), Span(0, 5, "VALUE", "8000个"), None).ngrams) > 0
+
+
+def test_area_head_learns_from_the_words():
+    """Two values alike in every encoder feature are told apart by their indicators' words."""
+    from govie.relations.features import area_evidence
+    from govie.relations.model import collate_area
+
+    text = "新建5G基站8000个，新建幼儿园8000个。"
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, [("5G基站", "INDICATOR"), ("8000个", "VALUE"), ("幼儿园", "INDICATOR"), ("8000个", "VALUE")])
+    ctxs = build_contexts(doc, spans, np.zeros((len(text), 8), dtype=np.float32))
+    evidence = collate_area([area_evidence(doc, c.value, ind) for c, ind in zip(ctxs, (spans[0], spans[2]))])
+    torch.manual_seed(0)
+    model = RelationModel(hidden=8, width=16)
+    opt = torch.optim.Adam(model.parameters(), lr=2e-2)
+    targets = torch.tensor([POLICY_AREAS.index("industry"), POLICY_AREAS.index("social")])
+    batch, zeros = collate(ctxs), torch.zeros((2, 8))
+    model.train(False)  # no dropout: the two values differ only in their words
+    for _ in range(100):
+        loss = torch.nn.functional.cross_entropy(model.area_logits(batch, zeros, evidence), targets)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    assert model.area_logits(batch, zeros, evidence).argmax(dim=1).tolist() == targets.tolist()

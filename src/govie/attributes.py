@@ -10,6 +10,9 @@ from typing import TYPE_CHECKING, Optional
 
 from govie.areas import area_of
 from govie.config import DEFAULT_AREA
+from govie.normalize import normalize
+from govie.quantities import parse_chinese_number
+from govie.times import plan_period_of
 from govie.records import PolicyArea, Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -59,14 +62,63 @@ def change_from_context(before: str, indicator: str = "") -> str:
     return "level"
 
 
+#: A rate over several years before the value (``年均增长5%``, ``平均每年递增百分之四``,
+#: ``由原定平均每年百分之六调高到…``); ``年平均工资`` is no such rate, hence the verb after
+#: ``年均``/``年平均``. Refinement R21.
+AVERAGE_ANNUAL = re.compile(r"平均每年|每年平均|(?:年均|年平均|平均年)(?:分别)?"
+                            r"(?:增长|增速|提高|提升|递增|下降|降低|新增|增加|减少|增幅)")
+#: ``两年平均每年递增``: an average over the N years ending in the report year, not the plan period.
+YEARS_AVERAGED = re.compile(r"(?P<n>[两二三四五六七八九十]|\d{1,2})年(?:来)?(?:平均|年均)")
+#: The base of a comparison before the value (``比今年增长4%``, ``比1980年预计增长5.5%``). Refinement R22.
+COMPARISON_BASE = re.compile(r"比(?P<base>今年|本年|\d{4}年)")
+
+
+def is_comparison_base(text: str, time: tuple[int, int], value_start: int) -> bool:
+    """A TIME right after 比 (``比2020年下降13.5%``) is the base of a comparison, not the time
+    the value holds (R22) — unless the value is the base amount itself
+    (``比1980年的7159亿元增长…``: 7159亿元 holds in 1980)."""
+    start, end = time
+    return text[max(0, start - 1):start] == "比" and text[end:value_start] not in ("", "的")
+
+
+def _comparison_base(before: str, report_year: int) -> Optional[int]:
+    found = None
+    for m in COMPARISON_BASE.finditer(normalize(before).text):
+        found = report_year if m.group("base") in ("今年", "本年") else int(m.group("base")[:4])
+    return found
+
+
 def resolve_year(time_year: Optional[int], time_year_start: Optional[int], section_type: str,
-                 report_year: Optional[int]) -> tuple[Optional[int], Optional[int]]:
-    """An explicit TIME wins; else the section decides (plan -> report year, review -> − 1)."""
+                 report_year: Optional[int], before: str = "",
+                 period: Optional[tuple[int, int]] = None) -> tuple[Optional[int], Optional[int]]:
+    """An explicit TIME wins; else the words before the value, then the section decide.
+
+    ``before`` is the clause text up to the value. In a work-plan section an average-annual
+    rate (``年均增长``) spans the five-year plan period of the report year (R21), and a value
+    compared with the report year or a later one (``比今年增长4%``: reports read late in the
+    year, 1954–1987) is for the year after that base (R22). Otherwise plan -> report year,
+    review -> report year − 1, five-year review -> its five years, a plan part on a coming
+    five-year period -> that ``period`` (first, last year; R23; default: the plan period
+    holding the report year).
+    """
     if time_year is not None:
         return time_year, time_year_start
     if report_year is None:
         return None, None
+    if section_type == "five_year_plan":
+        first, last = period or plan_period_of(report_year)
+        return last, first
     if section_type == "plan":
+        if AVERAGE_ANNUAL.search(before):
+            years = YEARS_AVERAGED.search(normalize(before).text)
+            if years:
+                n = parse_chinese_number(years.group("n")) if not years.group("n").isdigit() else int(years.group("n"))
+                return report_year, report_year - int(n) + 1
+            start, end = plan_period_of(report_year)
+            return end, start
+        base = _comparison_base(before, report_year)
+        if base is not None and base >= report_year:
+            return base + 1, None
         return report_year, None
     if section_type == "five_year_review":
         return report_year - 1, report_year - 5
@@ -80,7 +132,7 @@ def resolve_kind(sentence: str, section_type: str, year: Optional[int], report_y
             return "actual"
         if year > report_year:
             return "target"
-    if section_type == "plan" or any(cue in sentence for cue in TARGET_CUES):
+    if section_type in ("plan", "five_year_plan") or any(cue in sentence for cue in TARGET_CUES):
         return "target"
     return "actual"
 

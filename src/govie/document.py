@@ -14,9 +14,10 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
-from typing import Optional
+from typing import Optional, Sequence
 
 from govie import config
+from govie.times import five_year_plan, plan_period_of
 
 # ---------------------------------------------------------------------------------------
 # Result types
@@ -85,6 +86,11 @@ class Document:
     headings: tuple[Heading, ...]
     sections: tuple[Section, ...]
     sentences: tuple[Sentence, ...]
+    #: stretches of a plan part that report results (``过去一年，…``; :func:`_looking_back`)
+    looking_back: tuple[tuple[int, int], ...] = ()
+    #: stretches of a plan part about a coming five-year period: (start, end, first year,
+    #: last year) (:func:`_period_plans`)
+    period_plans: tuple[tuple[int, int, int, int], ...] = ()
     _section_starts: list[int] = field(init=False, repr=False, compare=False)
     _sentence_starts: list[int] = field(init=False, repr=False, compare=False)
 
@@ -103,8 +109,18 @@ class Document:
         return self.sections[max(i, 0)]
 
     def section_type_at(self, offset: int) -> str:
-        """``review``, ``five_year_review``, ``plan`` or ``other`` at ``offset``."""
-        return self.section_at(offset).section_type
+        """``review``, ``five_year_review``, ``plan`` or ``other`` at ``offset``; ``review``
+        inside a plan part's look back at the past year (:attr:`looking_back`)."""
+        kind = self.section_at(offset).section_type
+        if kind == "plan" and any(a <= offset < b for a, b in self.looking_back):
+            return "review"
+        if kind == "plan" and self.plan_period_at(offset) is not None:
+            return "five_year_plan"
+        return kind
+
+    def plan_period_at(self, offset: int) -> Optional[tuple[int, int]]:
+        """(first, last year) of the five-year period a plan stretch at ``offset`` is about."""
+        return next(((a, b) for start, end, a, b in self.period_plans if start <= offset < end), None)
 
     def headings_above(self, offset: int) -> list[Heading]:
         """Headings of the sections holding ``offset``, outermost first."""
@@ -125,6 +141,13 @@ class Document:
             raise ValueError("the document has no sentences")
         i = bisect.bisect_right(self._sentence_starts, offset) - 1
         return self.sentences[max(i, 0)]
+
+    def clause_before(self, offset: int) -> str:
+        """The text of the clause holding ``offset`` up to ``offset`` (what is said of a value
+        before it: ``年均增长``, ``比今年增长``)."""
+        sentence = self.sentence_at(offset)
+        start = next((a for a, b in sentence.clauses if a <= offset < b), sentence.start)
+        return self.text[min(start, offset):offset]
 
     def sentences_in(self, start: int, end: int) -> list[Sentence]:
         """Sentences overlapping ``[start, end)`` (for an empty range: holding ``start``)."""
@@ -587,8 +610,6 @@ _THIS_YEAR_PAST = re.compile(r"已|执行情况|遭|以来|取得了|完成了|�
 _SENTENCE_END_MARK = re.compile(r"[。！？!?]")
 _CLAUSE_END = re.compile(r"[，。；：！？,;:]")
 _HAN_NUMBER = dict(zip("一二三四五六七八九", range(1, 10)))
-#: First year of the first and second five-year plans; from the third (1966) on, every 5 years.
-_EARLY_PERIOD_START = {1: 1953, 2: 1958}
 
 
 def _period_start(name: str) -> Optional[int]:
@@ -601,7 +622,7 @@ def _period_start(name: str) -> Optional[int]:
     n = (_HAN_NUMBER.get(tens, 1) * 10 if "十" in digits else 0) + _HAN_NUMBER.get(units, 0)
     if n < 1:
         return None
-    return _EARLY_PERIOD_START.get(n, 1966 + 5 * (n - 3))
+    return five_year_plan(n)[0]
 
 
 def _paragraph_starts(text: str) -> list[int]:
@@ -685,6 +706,96 @@ def _apply_turns(text: str, marks: list[_Mark], turns: list[tuple[int, bool]],
     return marks
 
 
+#: A sentence opening on the past year (``过去一年，``, ``去年，``) inside a plan part reports
+#: results (``…国内生产总值增长10.3%``) until a sentence opens on the plan again.
+_LOOKS_BACK = re.compile(r"(?:各位代表[！!，,]?)?(?:过去的一年|过去一年|一年来|去年)[，,]")
+_LOOKS_AHEAD = re.compile(rf"(?:今年|明年|新的一年|{_YEAR})")
+
+
+def _looking_back(text: str, report_year: Optional[int], sentences: Sequence[Sentence],
+                  paragraphs: list[int], sections: Sequence[Section]) -> tuple[tuple[int, int], ...]:
+    """Stretches of plan parts that look back: from a ``_LOOKS_BACK`` sentence to the end of its
+    paragraph or the next sentence that opens on the plan (``今年…``, ``2011年…``)."""
+    starts = [s.start for s in sections]
+    out: list[tuple[int, int]] = []
+    open_at: Optional[int] = None
+    for i, sent in enumerate(sentences):
+        head = text[sent.start:sent.end]
+        para = bisect.bisect_right(paragraphs, sent.start)
+        ahead = _LOOKS_AHEAD.match(head)
+        if open_at is not None and (bisect.bisect_right(paragraphs, open_at) != para or (
+                ahead and (not ahead.groupdict().get("year") or _digits_year(ahead.group("year")) == report_year))):
+            out.append((open_at, sent.start))
+            open_at = None
+        if open_at is None and _LOOKS_BACK.match(head):
+            section = sections[max(bisect.bisect_right(starts, sent.start) - 1, 0)]
+            if section.section_type == "plan":
+                open_at = sent.start
+    if open_at is not None:
+        out.append((open_at, len(text)))
+    return tuple(out)
+
+
+#: A paragraph opening on a coming five-year period (``“十五五”时期，要努力实现…``, ``今后五年，``).
+_PERIOD_LEAD = re.compile(rf"(?:各位代表[！!，,]?)?(?:(?P<period>{_PERIOD})(?:时期|期间)?|今后五年|未来五年)"
+                          r"(?:[，,：:]|是|要|的主要目标|主要目标)")
+#: A paragraph that sets out a plan outline's targets (``《纲要草案》…设置了29项主要指标，包括：``).
+_OUTLINE_TARGETS = re.compile(r"纲要[^。；]{0,40}?(?:主要指标|主要目标)")
+#: Paragraphs that continue a lead ending in ``：`` as list items (``一是…``, ``——…``).
+_LIST_ITEM = re.compile(r"(?:[一二三四五六七八九十]是|——|—|[（(][一二三四五六七八九十][)）])")
+
+
+def _coming_period(name: Optional[str], report_year: int) -> Optional[tuple[int, int]]:
+    """The period a lead names (``“十五五”`` -> 2026–2030) if it has not ended before the
+    report year; unnamed (``今后五年``, an outline) -> the plan period holding the report year."""
+    if name:
+        start = _period_start(name)
+        return (start, start + 4) if start is not None and start + 4 >= report_year else None
+    return plan_period_of(report_year)
+
+
+def _period_plans(text: str, report_year: Optional[int], paragraphs: list[int],
+                  sections: Sequence[Section]) -> tuple[tuple[int, int, int, int], ...]:
+    """Plan stretches about a coming five-year period (R23): a plan section whose heading names
+    such a period and not the report year (``“十五五”时期的主要目标任务``); a paragraph that opens
+    on one (``“十五五”时期，…``) with the list items after it when it ends in ``：``; a paragraph
+    setting out an outline's main targets."""
+    if report_year is None:
+        return ()
+    out: list[tuple[int, int, int, int]] = []
+    for section in sections:
+        heading = section.heading
+        if heading is None or section.section_type != "plan":
+            continue
+        names = re.search(_PERIOD, heading.text)
+        years = [y for _, y, _ in _years(heading.text)]
+        if names and report_year not in years and "今年" not in heading.text:
+            period = _coming_period(names.group(0), report_year)
+            if period:
+                out.append((section.start, section.end, *period))
+    starts = [s.start for s in sections]
+    bounds = paragraphs + [len(text)]
+    i = 0
+    while i < len(paragraphs):
+        pos, end = paragraphs[i], bounds[i + 1]
+        section = sections[max(bisect.bisect_right(starts, pos) - 1, 0)]
+        lead = _PERIOD_LEAD.match(text, pos)
+        outline = _OUTLINE_TARGETS.search(text, pos, end)
+        period = None
+        if section.section_type == "plan" and (lead or outline):
+            period = _coming_period(lead.group("period") if lead else None, report_year)
+        if period is None:
+            i += 1
+            continue
+        j = i + 1
+        if text[pos:end].rstrip().endswith(("：", ":")):
+            while j < len(paragraphs) and _LIST_ITEM.match(text, paragraphs[j]):
+                j += 1
+        out.append((pos, bounds[j], *period))
+        i = j
+    return tuple(sorted(out))
+
+
 def parse_document(text: str, *, doc_id: Optional[str] = None, year: Optional[int] = None) -> Document:
     """Parse a report text into a ``Document``.
 
@@ -710,13 +821,16 @@ def parse_document(text: str, *, doc_id: Optional[str] = None, year: Optional[in
     paragraphs = _paragraph_starts(text)
     marks = _apply_turns(text, marks, _plan_turns(text, report_year, paragraphs, left_out), paragraphs)
     sections = _build_sections(text, marks)
+    sentences = split_sentences(text)
     return Document(
         text=text,
         doc_id=doc_id,
         year=report_year,
         headings=tuple(m.heading for m in marks if m.heading is not None),
         sections=tuple(sections),
-        sentences=tuple(split_sentences(text)),
+        sentences=tuple(sentences),
+        looking_back=_looking_back(text, report_year, sentences, paragraphs, sections),
+        period_plans=_period_plans(text, report_year, paragraphs, sections),
     )
 
 

@@ -16,7 +16,7 @@ from govie.calibration import platt_apply
 from govie.config import DEFAULT_MODEL_DIR, EXTRACT_BATCH_SIZE, MIN_PHRASE_CHARS
 from govie.document import Document, parse_document
 from govie.errors import ModelError
-from govie.quantities import may_hold_value
+from govie.quantities import delimit_value, find_quantities, may_hold_value
 from govie.records import Record, Span
 from govie.relations.links import Linker
 from govie.relations.rules import RuleLinker
@@ -38,6 +38,27 @@ def plausible(span: Span) -> bool:
     if span.label in ("INDICATOR", "TIME"):
         return len(span.text.strip()) >= MIN_PHRASE_CHARS
     return True
+
+
+def delimit_values(text: str, spans: Sequence[Span]) -> list[Span]:
+    """Model spans with each VALUE's extent set by the quantity grammar
+    (:func:`govie.quantities.delimit_value`: the model says *whether*, the grammar *where*).
+
+    A new extent that would overlap another span, or repeat a VALUE already kept, is not
+    taken: spans stay flat, and the model's own extent stays where the grammar cannot help.
+    """
+    matches = find_quantities(text)
+    others = [s for s in spans if s.label != "VALUE"]
+    out = list(others)
+    taken: set[tuple[int, int]] = set()
+    for span in (s for s in spans if s.label == "VALUE"):
+        extents = delimit_value(span.start, span.end, matches, text)
+        clash = any(o.start < b and a < o.end for a, b in extents for o in others)
+        for a, b in ([(span.start, span.end)] if clash else extents):
+            if (a, b) not in taken:
+                taken.add((a, b))
+                out.append(Span(a, b, "VALUE", text[a:b], score=span.score))
+    return sorted(out, key=lambda s: (s.start, s.end))
 
 
 @dataclass
@@ -89,7 +110,7 @@ class Extractor:
                                      with_hidden=self.needs_hidden)
         out = []
         for doc, tag, doc_id in zip(documents, tagged, doc_ids):
-            spans = [s for s in tag.spans if plausible(s)]
+            spans = delimit_values(doc.text, [s for s in tag.spans if plausible(s)])
             links = self.linker.link(doc, spans, tag.hidden)
             scores = {(s.start, s.end): s.score for s in spans if s.score is not None}
             records = assemble(doc, links, doc_id=doc_id, value_scores=scores)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Optional
+from typing import Optional, Sequence
 
 from govie.normalize import normalize
 from govie.records import Quantity
@@ -61,6 +61,7 @@ UNITS: tuple[str, ...] = (
     "个", "家", "所", "项", "座", "条", "套", "张", "台", "辆", "艘", "架", "部", "处", "间",
     "床", "份", "场", "次", "件", "只", "头", "棵", "株", "口", "篇", "批", "种", "类", "支",
     "对", "块", "片", "宗", "笔", "班", "列", "趟", "层", "栋", "幢", "级", "星", "起", "门", "GW", "MW", "kW",
+    "头只",
 )
 _UNITS_SORTED = sorted(set(UNITS), key=len, reverse=True)
 
@@ -316,6 +317,50 @@ def find_quantities(text: str) -> list[QuantityMatch]:
         o_start, o_end = norm.to_original(start, end)
         out.append(QuantityMatch(o_start, o_end, text[o_start:o_end], quantity))
     return out
+
+
+_UNIT_SET = frozenset(UNITS)
+#: ``台(套)``, ``台（套）``: a unit with its alternative in brackets (normalised to ASCII brackets).
+_BRACKETED_UNIT = re.compile(r"^(?P<unit>[^()]+)\((?P<alt>[^()]+)\)$")
+
+
+def known_unit(unit: str) -> bool:
+    """Whether a unit as :func:`parse_quantity` returns it is one the grammar knows: empty
+    (a bare number), one of :data:`UNITS` (after an optional scale word: ``百亿元``), a rate
+    ``元/人``, ``人/百亿元`` or a unit with a bracketed alternative ``台(套)``.
+
+    Why: text a model span adds after the unit (``5万亿两个``, ``2家上``) parses as a strange
+    unit; a known unit means the span ends where the quantity ends.
+    """
+    if unit in ("", *_UNIT_SET):
+        return True
+    if "/" in unit:
+        return all(known_unit(part) for part in unit.split("/")) and "" not in unit.split("/")
+    bracketed = _BRACKETED_UNIT.match(unit)
+    if bracketed:
+        return known_unit(bracketed.group("unit")) and known_unit(bracketed.group("alt"))
+    scaled = re.match(rf"^(?:{_SCALE_RE}|[十百千])(?P<rest>.+)$", unit)
+    return scaled is not None and scaled.group("rest") in _UNIT_SET
+
+
+def delimit_value(start: int, end: int, matches: Sequence[QuantityMatch], text: str) -> list[tuple[int, int]]:
+    """The extent(s) of a VALUE found by a model at ``[start, end)``, delimited by the grammar.
+
+    The model decides *whether* a number is a value (``两个市场`` is not; ``千亿级`` may be);
+    the grammar knows exactly where a quantity's number, unit and bound words end. So a model
+    span is replaced by the grammar's quantities (``matches``: :func:`find_quantities` over the
+    same text) when it cuts one (``低于2000亿元`` for ``不低于2000亿元``, ``3`` for ``3条``) or runs
+    past one into words that are no unit (``5万亿两个``, ``2金2银``). It is kept when no quantity
+    overlaps it (``千亿级``) or when it covers one quantity with a unit the grammar knows
+    (``58万元/人左右``, ``6.5万台(套)``).
+    """
+    over = [m for m in matches if m.start < end and start < m.end]
+    if not over:
+        return [(start, end)]
+    cuts_one = any(m.start < start or m.end > end for m in over)
+    if not cuts_one and known_unit(parse_quantity(text[start:end]).unit):
+        return [(start, end)]
+    return [(m.start, m.end) for m in over]
 
 
 _NUMERIC_HINT = re.compile(r"[0-9０-９二三四五六七八九十百千万亿两〇零%％‰倍]|百分之")

@@ -26,10 +26,23 @@ RELATIVE_YEARS: dict[str, tuple[int, Optional[int]]] = {
     "三年": (2, 0), "五年": (4, 0),
 }
 
+
 def five_year_plan(n: int) -> tuple[int, int]:
     """Five-year plan n -> (start, end): 1st 1953–57, 2nd 1958–62, then from 1966 every 5 years."""
     start = 1953 + 5 * (n - 1) if n <= 2 else 1966 + 5 * (n - 3)
     return start, start + 4
+
+
+#: 1963–1965, between the second and the third plan, were years of adjustment.
+ADJUSTMENT_YEARS: tuple[int, int] = (1963, 1965)
+
+
+def plan_period_of(year: int) -> tuple[int, int]:
+    """First and last year of the five-year plan period that holds ``year``."""
+    if ADJUSTMENT_YEARS[0] <= year <= ADJUSTMENT_YEARS[1]:
+        return ADJUSTMENT_YEARS
+    n = (year - 1953) // 5 + 1 if year < ADJUSTMENT_YEARS[0] else (year - 1966) // 5 + 3
+    return five_year_plan(max(n, 1))
 
 
 _PLAN_NUMERALS = "一二三四五六七八九十"

@@ -11,6 +11,7 @@ transparent rule is right).
 from __future__ import annotations
 
 import re
+import zlib
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -18,7 +19,7 @@ import numpy as np
 
 from govie.areas import area_of
 from govie.attributes import TARGET_CUES, change_from_context
-from govie.config import CHANGES, POLICY_AREAS, SECTION_TYPES
+from govie.config import AREA_CONTEXT_CHARS, AREA_NGRAM_BUCKETS, CHANGES, POLICY_AREAS, SECTION_TYPES
 from govie.document import Document, Sentence
 from govie.records import Span
 from govie.relations.rules import RuleLinker
@@ -54,6 +55,45 @@ class ValueContext:
     candidates: dict[str, list[Span]]        # per link type
     cand_vecs: dict[str, np.ndarray]         # [n, H]
     pair_features: dict[str, np.ndarray]     # [n, len(PAIR_FEATURES)]
+
+
+#: Text fields of the area evidence and the n-gram sizes read from each. The indicator and
+#: the two innermost headings carry most of the signal (R9: the indicator's meaning decides
+#: when the heading is generic); sentence bigrams and the words just before the value
+#: (``新增``, ``改造``) disambiguate generic indicators such as ``项目`` or ``资金``.
+AREA_NGRAM_FIELDS: dict[str, tuple[int, ...]] = {
+    "indicator": (1, 2, 3), "heading": (1, 2, 3), "parent_heading": (1, 2, 3),
+    "sentence": (2,), "before_value": (1, 2)}
+
+
+@dataclass
+class AreaEvidence:
+    """What the area head reads besides encoder states: keyword one-hots and n-gram ids."""
+
+    keywords: np.ndarray   # [len(AREA_FEATURES)] float32
+    ngrams: np.ndarray     # [k] int64 bucket ids (never empty: see area_evidence)
+
+
+def _ngram_ids(field: str, text: str, sizes: tuple[int, ...]) -> list[int]:
+    """Stable hashed n-grams (crc32, not Python's salted ``hash``: ids must match across runs)."""
+    return [zlib.crc32(f"{field}|{text[i:i + n]}".encode("utf-8")) % AREA_NGRAM_BUCKETS
+            for n in sizes for i in range(len(text) - n + 1)]
+
+
+def area_evidence(document: Document, value: Span, indicator: Optional[Span]) -> AreaEvidence:
+    """Keyword features and the hashed character n-grams of the fields in AREA_NGRAM_FIELDS."""
+    sentence = document.sentence_at(value.start)
+    headings = document.headings_above(value.start)
+    fields = {"indicator": indicator.text if indicator is not None else "",
+              "heading": headings[-1].text if headings else "",
+              "parent_heading": headings[-2].text if len(headings) > 1 else "",
+              "sentence": document.text[sentence.start:sentence.end] if sentence else "",
+              "before_value": document.text[max(sentence.start if sentence else 0,
+                                                value.start - AREA_CONTEXT_CHARS):value.start]}
+    ids = [i for name, sizes in AREA_NGRAM_FIELDS.items() for i in _ngram_ids(name, fields[name], sizes)]
+    # one fixed id marks "no text at all", so an empty bag never reaches the embedding
+    ngrams = np.asarray(ids or _ngram_ids("empty", "-", (1,)), dtype=np.int64)
+    return AreaEvidence(area_features(document, value, indicator), ngrams)
 
 
 def area_features(document: Document, value: Span, indicator: Optional[Span]) -> np.ndarray:

@@ -9,9 +9,9 @@ import torch
 from govie.config import CHANGES, KINDS, POLICY_AREAS
 from govie.document import Document
 from govie.records import Span
-from govie.relations.features import LINK_LABELS, area_features, build_contexts
+from govie.relations.features import LINK_LABELS, area_evidence, build_contexts
 from govie.relations.links import Link
-from govie.relations.model import RelationModel, collate
+from govie.relations.model import RelationModel, collate, collate_area
 from govie.relations.rules import RuleLinker
 
 
@@ -49,11 +49,11 @@ class ModelLinker:
         ind_best = probs["indicator"].argmax(axis=1)
         ind_vecs = np.stack([ctx.cand_vecs["indicator"][b - 1] if b > 0 else np.zeros_like(ctx.value_vec)
                              for ctx, b in zip(contexts, ind_best)])
-        feats = np.stack([area_features(document, ctx.value, ind)
-                          for ctx, ind in zip(contexts, chosen["indicator"])])
+        evidence = collate_area([area_evidence(document, ctx.value, ind)
+                                 for ctx, ind in zip(contexts, chosen["indicator"])])
         with torch.inference_mode():
             area = self.model.calibrated("area", self.model.area_logits(
-                batch, torch.from_numpy(ind_vecs.astype(np.float32)), torch.from_numpy(feats)))
+                batch, torch.from_numpy(ind_vecs.astype(np.float32)), evidence))
         for i, ctx in enumerate(contexts):
             links.append(Link(ctx.value, chosen["indicator"][i], chosen["time"][i], chosen["domain"][i],
                               score=float(probs["indicator"][i, ind_best[i]] * area[i].max()),

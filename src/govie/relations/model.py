@@ -26,13 +26,14 @@ from safetensors.torch import load_file
 from govie import config
 from govie.config import CHANGES, KINDS, POLICY_AREAS
 from govie.errors import ModelError
-from govie.relations.features import AREA_FEATURES, LINK_LABELS, PAIR_FEATURES, VALUE_FEATURES, ValueContext
+from govie.relations.features import (AREA_FEATURES, AREA_NGRAM_FIELDS, LINK_LABELS, PAIR_FEATURES,
+                                      VALUE_FEATURES, AreaEvidence, ValueContext)
 
 #: Every classifier of the model: three link types, then kind, change and policy area.
 HEADS: tuple[str, ...] = (*LINK_LABELS, "kind", "change", "area")
 WEIGHTS_FILE = "relations.safetensors"
 META_FILE = "relations.json"
-_FORMAT, _VERSION = "govie-relations", 1
+_FORMAT, _VERSION = "govie-relations", 2
 
 
 class PairHead(torch.nn.Module):
@@ -82,6 +83,21 @@ def collate(contexts: Sequence[ValueContext]) -> dict[str, Any]:
     return batch
 
 
+def _ngram_signature() -> dict[str, Any]:
+    """What the n-gram ids depend on; a model trained under another hashing is refused."""
+    return {"buckets": config.AREA_NGRAM_BUCKETS, "dim": config.AREA_NGRAM_DIM,
+            "fields": {k: list(v) for k, v in AREA_NGRAM_FIELDS.items()}}
+
+
+def collate_area(evidence: Sequence[AreaEvidence]) -> dict[str, torch.Tensor]:
+    """Keyword one-hots ``[B, F]`` and the n-gram bags as flat ids + offsets (EmbeddingBag)."""
+    lengths = [len(e.ngrams) for e in evidence]
+    offsets = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    return {"keywords": _t(np.stack([e.keywords for e in evidence])),
+            "ids": torch.from_numpy(np.concatenate([e.ngrams for e in evidence])),
+            "offsets": torch.from_numpy(offsets)}
+
+
 class RelationModel(torch.nn.Module):
     def __init__(self, hidden: int, width: int = config.REL_HIDDEN) -> None:
         super().__init__()
@@ -92,7 +108,10 @@ class RelationModel(torch.nn.Module):
                                         torch.nn.Dropout(config.REL_DROPOUT), torch.nn.Linear(width, len(KINDS)))
         self.change = torch.nn.Sequential(torch.nn.Linear(n_in, width), torch.nn.ReLU(),
                                           torch.nn.Dropout(config.REL_DROPOUT), torch.nn.Linear(width, len(CHANGES)))
-        n_area = 2 * hidden + len(AREA_FEATURES) + len(VALUE_FEATURES)
+        #: the area head's bag of character n-grams of indicator, headings and sentence:
+        #: area is a matter of the words (R9), which a mean-pooled state blurs
+        self.area_words = torch.nn.EmbeddingBag(config.AREA_NGRAM_BUCKETS, config.AREA_NGRAM_DIM, mode="mean")
+        n_area = 2 * hidden + len(AREA_FEATURES) + len(VALUE_FEATURES) + config.AREA_NGRAM_DIM
         self.area = torch.nn.Sequential(torch.nn.Linear(n_area, width), torch.nn.ReLU(),
                                         torch.nn.Dropout(config.REL_DROPOUT), torch.nn.Linear(width, len(POLICY_AREAS)))
         #: softmax temperatures per head, fit on dev after training (1.0 = uncalibrated)
@@ -110,10 +129,13 @@ class RelationModel(torch.nn.Module):
         return out
 
     def area_logits(self, batch: dict[str, Any], indicator_vecs: torch.Tensor,
-                    area_feats: torch.Tensor) -> torch.Tensor:
+                    evidence: dict[str, torch.Tensor]) -> torch.Tensor:
         """Policy-area logits ``[B, 12]`` given each value's indicator (gold in training,
-        chosen at inference) and its keyword evidence (:func:`features.area_features`)."""
-        return self.area(torch.cat([batch["value"], indicator_vecs, area_feats, batch["vf"]], dim=-1))
+        chosen at inference) and its evidence (:func:`collate_area` of
+        :func:`features.area_evidence`)."""
+        words = self.area_words(evidence["ids"], evidence["offsets"])
+        return self.area(torch.cat([batch["value"], indicator_vecs, evidence["keywords"], batch["vf"], words],
+                                   dim=-1))
 
     def calibrated(self, name: str, logits: torch.Tensor) -> np.ndarray:
         return torch.softmax(logits / self.temperatures[name], dim=-1).numpy()
@@ -130,7 +152,8 @@ class RelationModel(torch.nn.Module):
         meta = {"format": _FORMAT, "version": _VERSION, "hidden": self.hidden_size, "width": self.width,
                 "temperatures": self.temperatures, "record_calibration": self.record_calibration,
                 "pair_features": list(PAIR_FEATURES),
-                "value_features": list(VALUE_FEATURES), "area_features": list(AREA_FEATURES), **extra}
+                "value_features": list(VALUE_FEATURES), "area_features": list(AREA_FEATURES),
+                "area_ngrams": _ngram_signature(), **extra}
         atomic_write_text(out / META_FILE, json.dumps(meta, ensure_ascii=False, indent=2))
 
     @classmethod
@@ -147,7 +170,7 @@ class RelationModel(torch.nn.Module):
         if meta.get("format") != _FORMAT or meta.get("version") != _VERSION:
             raise ModelError(f"{src / META_FILE}: unsupported relation model format")
         if meta.get("pair_features") != list(PAIR_FEATURES) or meta.get("value_features") != list(VALUE_FEATURES) \
-                or meta.get("area_features") != list(AREA_FEATURES):
+                or meta.get("area_features") != list(AREA_FEATURES) or meta.get("area_ngrams") != _ngram_signature():
             raise ModelError(f"{src / META_FILE}: trained with other features than this govie version uses")
         model = cls(int(meta["hidden"]), int(meta["width"]))
         state = {k: v.float() for k, v in load_file(str(src / WEIGHTS_FILE)).items()}

@@ -22,8 +22,8 @@ from govie.config import CHANGES, KINDS, POLICY_AREAS
 from govie.document import parse_document
 from govie.errors import AnnotationError
 from govie.records import Span
-from govie.relations.features import LINK_LABELS, ValueContext, area_features, build_contexts
-from govie.relations.model import HEADS, RelationModel, collate
+from govie.relations.features import LINK_LABELS, AreaEvidence, ValueContext, area_evidence, build_contexts
+from govie.relations.model import HEADS, RelationModel, collate, collate_area
 
 
 @dataclass
@@ -33,7 +33,7 @@ class Example:
     targets: dict[str, int]
     #: area head inputs for the gold indicator
     indicator_vec: np.ndarray
-    area_feats: np.ndarray
+    area: AreaEvidence
 
 
 def _examples(rows: Iterable[Mapping[str, Any]], tagger, batch_size: int, desc: str) -> list[Example]:
@@ -65,7 +65,7 @@ def _examples(rows: Iterable[Mapping[str, Any]], tagger, batch_size: int, desc: 
             i = targets["indicator"]
             ind = ctx.candidates["indicator"][i - 1] if i > 0 else None
             ind_vec = ctx.cand_vecs["indicator"][i - 1] if i > 0 else np.zeros_like(ctx.value_vec)
-            out.append(Example(ctx, targets, ind_vec, area_features(doc, ctx.value, ind)))
+            out.append(Example(ctx, targets, ind_vec, area_evidence(doc, ctx.value, ind)))
     return out
 
 
@@ -73,7 +73,7 @@ def _logits(model: RelationModel, batch: list[Example]) -> dict[str, torch.Tenso
     x = collate([ex.ctx for ex in batch])
     logits = model(x)
     logits["area"] = model.area_logits(x, torch.from_numpy(np.stack([ex.indicator_vec for ex in batch])),
-                                       torch.from_numpy(np.stack([ex.area_feats for ex in batch])))
+                                       collate_area([ex.area for ex in batch]))
     return logits
 
 
@@ -138,7 +138,10 @@ def train_relations(train_rows: Iterable[Mapping[str, Any]], dev_rows: Iterable[
     if not train:
         raise AnnotationError("no gold records in the training documents: nothing to learn from")
     model = RelationModel(int(tagger.model.encoder.config.hidden_size))
-    opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=config.TRAIN_WEIGHT_DECAY)
+    bag = list(model.area_words.parameters())
+    dense = [p for p in model.parameters() if all(p is not b for b in bag)]
+    opt = torch.optim.AdamW([{"params": dense, "lr": lr, "weight_decay": config.TRAIN_WEIGHT_DECAY},
+                             {"params": bag, "lr": config.AREA_NGRAM_LEARNING_RATE, "weight_decay": 0.0}])
     rng = random.Random(seed)
     history = []
     best_state, best_dev = None, math.inf
