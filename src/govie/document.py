@@ -109,8 +109,10 @@ class Document:
         return self.sections[max(i, 0)]
 
     def section_type_at(self, offset: int) -> str:
-        """``review``, ``five_year_review``, ``plan`` or ``other`` at ``offset``; ``review``
-        inside a plan part's look back at the past year (:attr:`looking_back`)."""
+        """``review``, ``five_year_review``, ``plan``, ``five_year_plan`` or ``other`` at
+        ``offset``: ``review`` inside a plan part's look back at the past year
+        (:attr:`looking_back`), ``five_year_plan`` inside a plan stretch about a coming
+        five-year period (:attr:`period_plans`, guideline R23)."""
         kind = self.section_at(offset).section_type
         if kind == "plan" and any(a <= offset < b for a, b in self.looking_back):
             return "review"
