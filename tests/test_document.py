@@ -557,3 +557,13 @@ def test_plan_parts_on_a_coming_period() -> None:
     assert doc.section_type_at(text.index("5%左右")) == "plan"
     assert doc.plan_period_at(text.index("5%左右")) is None
     assert doc.section_type_at(text.index("5%。")) == "review"
+
+
+def test_a_sentence_opening_on_a_coming_period_types_the_rest_of_its_paragraph() -> None:
+    text = ("一、1982年的工作\n今年工农业总产值增长4%。按照这样的部署，第六个五年计划期间，我们要继续调整。"
+            "在这个期间，工农业总产值增长21.7%。\n明年的计划要求增长5%。\n")
+    doc = parse_document(text, year=1982)
+    assert doc.section_type_at(text.index("4%")) == "plan"
+    assert doc.section_type_at(text.index("21.7%")) == "five_year_plan"
+    assert doc.plan_period_at(text.index("21.7%")) == (1981, 1985)
+    assert doc.section_type_at(text.index("5%")) == "plan"

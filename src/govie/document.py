@@ -741,6 +741,9 @@ def _looking_back(text: str, report_year: Optional[int], sentences: Sequence[Sen
 #: A paragraph opening on a coming five-year period (``“十五五”时期，要努力实现…``, ``今后五年，``).
 _PERIOD_LEAD = re.compile(rf"(?:各位代表[！!，,]?)?(?:(?P<period>{_PERIOD})(?:时期|期间)?|今后五年|未来五年)"
                           r"(?:[，,：:]|是|要|的主要目标|主要目标)")
+#: The same lead opening a sentence inside a paragraph, perhaps after a short connective
+#: clause (``按照这样的部署，第六个五年计划期间，我们要…``): the rest of the paragraph is about it.
+_SENTENCE_PERIOD_LEAD = re.compile(r"(?:[^，。；：\n]{0,12}[，,])?" + _PERIOD_LEAD.pattern)
 #: A paragraph that sets out a plan outline's targets (``《纲要草案》…设置了29项主要指标，包括：``).
 _OUTLINE_TARGETS = re.compile(r"纲要[^。；]{0,40}?(?:主要指标|主要目标)")
 #: Paragraphs that continue a lead ending in ``：`` as list items (``一是…``, ``——…``).
@@ -757,11 +760,13 @@ def _coming_period(name: Optional[str], report_year: int) -> Optional[tuple[int,
 
 
 def _period_plans(text: str, report_year: Optional[int], paragraphs: list[int],
-                  sections: Sequence[Section]) -> tuple[tuple[int, int, int, int], ...]:
+                  sections: Sequence[Section],
+                  sentences: Sequence[Sentence] = ()) -> tuple[tuple[int, int, int, int], ...]:
     """Plan stretches about a coming five-year period (R23): a plan section whose heading names
     such a period and not the report year (``“十五五”时期的主要目标任务``); a paragraph that opens
-    on one (``“十五五”时期，…``) with the list items after it when it ends in ``：``; a paragraph
-    setting out an outline's main targets."""
+    on one (``“十五五”时期，…``) with the list items after it when it ends in ``：``; the rest of
+    a paragraph from a sentence that opens on one; a paragraph setting out an outline's main
+    targets."""
     if report_year is None:
         return ()
     out: list[tuple[int, int, int, int]] = []
@@ -786,6 +791,12 @@ def _period_plans(text: str, report_year: Optional[int], paragraphs: list[int],
         period = None
         if section.section_type == "plan" and (lead or outline):
             period = _coming_period(lead.group("period") if lead else None, report_year)
+        if period is None and section.section_type == "plan":
+            inner = next((m for sent in sentences if pos < sent.start < end
+                          for m in [_SENTENCE_PERIOD_LEAD.match(text, sent.start)] if m), None)
+            inner_period = _coming_period(inner.group("period"), report_year) if inner else None
+            if inner_period is not None:
+                out.append((inner.start(), end, *inner_period))
         if period is None:
             i += 1
             continue
@@ -832,7 +843,7 @@ def parse_document(text: str, *, doc_id: Optional[str] = None, year: Optional[in
         sections=tuple(sections),
         sentences=tuple(sentences),
         looking_back=_looking_back(text, report_year, sentences, paragraphs, sections),
-        period_plans=_period_plans(text, report_year, paragraphs, sections),
+        period_plans=_period_plans(text, report_year, paragraphs, sections, sentences),
     )
 
 
