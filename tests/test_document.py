@@ -560,7 +560,7 @@ def test_plan_parts_on_a_coming_period() -> None:
 
 
 def test_a_sentence_opening_on_a_coming_period_types_the_rest_of_its_paragraph() -> None:
-    text = ("一、1982年的工作\n今年工农业总产值增长4%。按照这样的部署，第六个五年计划期间，我们要继续调整。"
+    text = ("一、1982年的工作\n今年工农业总产值增长4%。根据上述安排，第六个五年计划期间，继续调整结构。"
             "在这个期间，工农业总产值增长21.7%。\n明年的计划要求增长5%。\n")
     doc = parse_document(text, year=1982)
     assert doc.section_type_at(text.index("4%")) == "plan"

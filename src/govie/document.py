@@ -742,7 +742,7 @@ def _looking_back(text: str, report_year: Optional[int], sentences: Sequence[Sen
 _PERIOD_LEAD = re.compile(rf"(?:各位代表[！!，,]?)?(?:(?P<period>{_PERIOD})(?:时期|期间)?|今后五年|未来五年)"
                           r"(?:[，,：:]|是|要|的主要目标|主要目标)")
 #: The same lead opening a sentence inside a paragraph, perhaps after a short connective
-#: clause (``按照这样的部署，第六个五年计划期间，我们要…``): the rest of the paragraph is about it.
+#: clause (``根据上述安排，第六个五年计划期间，要…``): the rest of the paragraph is about it.
 _SENTENCE_PERIOD_LEAD = re.compile(r"(?:[^，。；：\n]{0,12}[，,])?" + _PERIOD_LEAD.pattern)
 #: A paragraph that sets out a plan outline's targets (``《纲要草案》…设置了29项主要指标，包括：``).
 _OUTLINE_TARGETS = re.compile(r"纲要[^。；]{0,40}?(?:主要指标|主要目标)")
