@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from govie.attributes import change_from_context, is_comparison_base, policy_area_for, resolve_kind, resolve_year
+from govie.attributes import change_from_context, policy_area_for, resolve_kind, value_year
 from govie.document import Document
 from govie.quantities import parse_quantity
 from govie.records import Record, Value
@@ -29,11 +29,8 @@ def assemble(document: Document, links: list[Link], *, doc_id: Optional[str] = N
             else (sentence.start if sentence else max(0, link.value.start - 8))
         change = link.change or change_from_context(text[between_start:link.value.start],
                                                     link.indicator.text if link.indicator else "")
-        own_time = link.time if link.time and not is_comparison_base(text, (link.time.start, link.time.end), link.value.start) else None
-        t_year, t_start = resolve_time(own_time.text, document.year) if own_time else (None, None)
-        year, year_start = resolve_year(t_year, t_start, section_type, document.year,
-                                        before=document.clause_before(link.value.start),
-                                        period=document.plan_period_at(link.value.start))
+        time = (link.time.start, link.time.end, *resolve_time(link.time.text, document.year)) if link.time else None
+        year, year_start = value_year(document, link.value.start, section_type, time)
         sentence_text = text[sentence.start:sentence.end] if sentence else ""
         kind = link.kind or resolve_kind(sentence_text, section_type, year, document.year)
         score = link.score * (value_scores or {}).get((link.value.start, link.value.end), 1.0)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Optional
 from govie.areas import area_of
 from govie.config import DEFAULT_AREA
 from govie.normalize import normalize
-from govie.quantities import parse_chinese_number
+from govie.quantities import parse_number
 from govie.times import plan_period_of
 from govie.records import PolicyArea, Span
 
@@ -112,8 +112,7 @@ def resolve_year(time_year: Optional[int], time_year_start: Optional[int], secti
         if AVERAGE_ANNUAL.search(before):
             years = YEARS_AVERAGED.search(normalize(before).text)
             if years:
-                n = parse_chinese_number(years.group("n")) if not years.group("n").isdigit() else int(years.group("n"))
-                return report_year, report_year - int(n) + 1
+                return report_year, report_year - int(parse_number(years.group("n"))) + 1
             start, end = plan_period_of(report_year)
             return end, start
         base = _comparison_base(before, report_year)
@@ -123,6 +122,19 @@ def resolve_year(time_year: Optional[int], time_year_start: Optional[int], secti
     if section_type == "five_year_review":
         return report_year - 1, report_year - 5
     return report_year - 1, None
+
+
+def value_year(document: "Document", value_start: int, section_type: str,
+               time: Optional[tuple[int, int, Optional[int], Optional[int]]] = None
+               ) -> tuple[Optional[int], Optional[int]]:
+    """The year (and first year) of the value at ``value_start``, given its linked TIME as
+    ``(start, end, year, year_start)``: a TIME that is a comparison base is set aside (R22),
+    then :func:`resolve_year` reads the clause before the value and the plan period there.
+    One call for the record assembler and the pre-annotator."""
+    if time is not None and is_comparison_base(document.text, (time[0], time[1]), value_start):
+        time = None
+    return resolve_year(time[2] if time else None, time[3] if time else None, section_type, document.year,
+                        before=document.clause_before(value_start), period=document.plan_period_at(value_start))
 
 
 def resolve_kind(sentence: str, section_type: str, year: Optional[int], report_year: Optional[int]) -> str:

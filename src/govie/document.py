@@ -14,7 +14,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field, replace
-from typing import Optional, Sequence
+from typing import Optional
 
 from govie import config
 from govie.times import five_year_plan, plan_period_of
@@ -714,25 +714,22 @@ _LOOKS_BACK = re.compile(r"(?:各位代表[！!，,]?)?(?:过去的一年|过去
 _LOOKS_AHEAD = re.compile(rf"(?:今年|明年|新的一年|{_YEAR})")
 
 
-def _looking_back(text: str, report_year: Optional[int], sentences: Sequence[Sentence],
-                  paragraphs: list[int], sections: Sequence[Section]) -> tuple[tuple[int, int], ...]:
+def _looking_back(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int], ...]:
     """Stretches of plan parts that look back: from a ``_LOOKS_BACK`` sentence to the end of its
     paragraph or the next sentence that opens on the plan (``今年…``, ``2011年…``)."""
-    starts = [s.start for s in sections]
+    text = doc.text
     out: list[tuple[int, int]] = []
     open_at: Optional[int] = None
-    for i, sent in enumerate(sentences):
-        head = text[sent.start:sent.end]
+    for sent in doc.sentences:
         para = bisect.bisect_right(paragraphs, sent.start)
-        ahead = _LOOKS_AHEAD.match(head)
+        ahead = _LOOKS_AHEAD.match(text, sent.start, sent.end)
         if open_at is not None and (bisect.bisect_right(paragraphs, open_at) != para or (
-                ahead and (not ahead.groupdict().get("year") or _digits_year(ahead.group("year")) == report_year))):
+                ahead and (not ahead.groupdict().get("year") or _digits_year(ahead.group("year")) == doc.year))):
             out.append((open_at, sent.start))
             open_at = None
-        if open_at is None and _LOOKS_BACK.match(head):
-            section = sections[max(bisect.bisect_right(starts, sent.start) - 1, 0)]
-            if section.section_type == "plan":
-                open_at = sent.start
+        if open_at is None and _LOOKS_BACK.match(text, sent.start, sent.end) \
+                and doc.section_at(sent.start).section_type == "plan":
+            open_at = sent.start
     if open_at is not None:
         out.append((open_at, len(text)))
     return tuple(out)
@@ -759,18 +756,17 @@ def _coming_period(name: Optional[str], report_year: int) -> Optional[tuple[int,
     return plan_period_of(report_year)
 
 
-def _period_plans(text: str, report_year: Optional[int], paragraphs: list[int],
-                  sections: Sequence[Section],
-                  sentences: Sequence[Sentence] = ()) -> tuple[tuple[int, int, int, int], ...]:
+def _period_plans(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int, int, int], ...]:
     """Plan stretches about a coming five-year period (R23): a plan section whose heading names
     such a period and not the report year (``“十五五”时期的主要目标任务``); a paragraph that opens
     on one (``“十五五”时期，…``) with the list items after it when it ends in ``：``; the rest of
     a paragraph from a sentence that opens on one; a paragraph setting out an outline's main
     targets."""
+    text, report_year = doc.text, doc.year
     if report_year is None:
         return ()
     out: list[tuple[int, int, int, int]] = []
-    for section in sections:
+    for section in doc.sections:
         heading = section.heading
         if heading is None or section.section_type != "plan":
             continue
@@ -780,19 +776,18 @@ def _period_plans(text: str, report_year: Optional[int], paragraphs: list[int],
             period = _coming_period(names.group(0), report_year)
             if period:
                 out.append((section.start, section.end, *period))
-    starts = [s.start for s in sections]
     bounds = paragraphs + [len(text)]
     i = 0
     while i < len(paragraphs):
         pos, end = paragraphs[i], bounds[i + 1]
-        section = sections[max(bisect.bisect_right(starts, pos) - 1, 0)]
+        in_plan = doc.section_at(pos).section_type == "plan"
         lead = _PERIOD_LEAD.match(text, pos)
         outline = _OUTLINE_TARGETS.search(text, pos, end)
         period = None
-        if section.section_type == "plan" and (lead or outline):
+        if in_plan and (lead or outline):
             period = _coming_period(lead.group("period") if lead else None, report_year)
-        if period is None and section.section_type == "plan":
-            inner = next((m for sent in sentences if pos < sent.start < end
+        if period is None and in_plan:
+            inner = next((m for sent in doc.sentences_in(pos, end) if sent.start > pos
                           for m in [_SENTENCE_PERIOD_LEAD.match(text, sent.start)] if m), None)
             inner_period = _coming_period(inner.group("period"), report_year) if inner else None
             if inner_period is not None:
@@ -833,18 +828,16 @@ def parse_document(text: str, *, doc_id: Optional[str] = None, year: Optional[in
         marks.append(_Mark(pos, h.level, heading, kind, then))
     paragraphs = _paragraph_starts(text)
     marks = _apply_turns(text, marks, _plan_turns(text, report_year, paragraphs, left_out), paragraphs)
-    sections = _build_sections(text, marks)
-    sentences = split_sentences(text)
-    return Document(
+    doc = Document(
         text=text,
         doc_id=doc_id,
         year=report_year,
         headings=tuple(m.heading for m in marks if m.heading is not None),
-        sections=tuple(sections),
-        sentences=tuple(sentences),
-        looking_back=_looking_back(text, report_year, sentences, paragraphs, sections),
-        period_plans=_period_plans(text, report_year, paragraphs, sections, sentences),
+        sections=tuple(_build_sections(text, marks)),
+        sentences=tuple(split_sentences(text)),
     )
+    # the stretches are read off the parsed sections and sentences, by the same lookups
+    return replace(doc, looking_back=_looking_back(doc, paragraphs), period_plans=_period_plans(doc, paragraphs))
 
 
 __all__ = [

@@ -149,7 +149,8 @@ def parse_chinese_number(s: str) -> Optional[float]:
     return total + section + (digit or 0)
 
 
-def _parse_number(s: str) -> Optional[float]:
+def parse_number(s: str) -> Optional[float]:
+    """An Arabic (``1,200.5``) or Chinese (``十二``) number, or None."""
     s = s.replace(",", "")
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         return float(s)
@@ -209,7 +210,7 @@ def _parse_one(s: str) -> Optional[tuple[float, str, bool]]:
     m = _AR_PARSE.match(s)
     if not m:
         return _parse_chinese_quantity(s)
-    n = _parse_number(m.group("num"))
+    n = parse_number(m.group("num"))
     if n is None:
         return None
     if m.group("scale"):
@@ -252,7 +253,7 @@ def parse_quantity(text: str) -> Quantity:
             return Quantity(None, "", qualifier)
         r_val, unit, _ = right
         if left is None:  # 6-6.5%: the left side borrows the right side's scale and unit
-            left_num = _parse_number(re.sub(r"[%‰]$", "", rng[0]))
+            left_num = parse_number(re.sub(r"[%‰]$", "", rng[0]))
             if left_num is None:
                 return Quantity(None, unit, qualifier)
             scale_m = re.match(rf"^[^万亿]*?({_SCALE_RE})", rng[1])
@@ -319,7 +320,6 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     return out
 
 
-_UNIT_SET = frozenset(UNITS)
 #: ``台(套)``, ``台（套）``: a unit with its alternative in brackets (normalised to ASCII brackets).
 _BRACKETED_UNIT = re.compile(r"^(?P<unit>[^()]+)\((?P<alt>[^()]+)\)$")
 
@@ -332,7 +332,7 @@ def known_unit(unit: str) -> bool:
     Why: text a model span adds after the unit (``5万亿两个``, ``2家上``) parses as a strange
     unit; a known unit means the span ends where the quantity ends.
     """
-    if unit in ("", *_UNIT_SET):
+    if unit == "" or unit in _UNIT_SET:
         return True
     if "/" in unit:
         return all(known_unit(part) for part in unit.split("/")) and "" not in unit.split("/")

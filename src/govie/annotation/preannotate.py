@@ -20,8 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from govie.attributes import (CHANGE_VERBS, VERB_PATTERN as _VERB_RE, is_comparison_base, policy_area_for,
-                              resolve_kind, resolve_year)
+from govie.attributes import CHANGE_VERBS, VERB_PATTERN as _VERB_RE, policy_area_for, resolve_kind, value_year
 from govie.config import DEFAULT_AREA
 from govie.document import Document, Sentence, parse_document
 from govie.quantities import QuantityMatch, find_quantities
@@ -199,12 +198,8 @@ def preannotate(text: str, *, doc_id: str, year: Optional[int] = None,
             dom_span = Span(sent.start + domain_m.start(), sent.start + domain_m.end(), "DOMAIN",
                             domain_m.group(0)) if dom_id else None
             area = policy_area_for(doc, draft.value.start, dom_span, ind_span).label
-            own_time = draft.time if draft.time and not is_comparison_base(text, (draft.time.start, draft.time.end), draft.value.start) else None
-            year_, year_start = resolve_year(own_time.year if own_time else None,
-                                             own_time.year_start if own_time else None,
-                                             section_type, report_year,
-                                             before=doc.clause_before(draft.value.start),
-                                             period=doc.plan_period_at(draft.value.start))
+            time = (draft.time.start, draft.time.end, draft.time.year, draft.time.year_start) if draft.time else None
+            year_, year_start = value_year(doc, draft.value.start, section_type, time)
             q = draft.value.quantity
             records.append({
                 "indicator": ind_id, "value": vid, "time": time_id, "domain": dom_id,

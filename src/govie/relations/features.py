@@ -87,9 +87,8 @@ def area_evidence(document: Document, value: Span, indicator: Optional[Span]) ->
     fields = {"indicator": indicator.text if indicator is not None else "",
               "heading": headings[-1].text if headings else "",
               "parent_heading": headings[-2].text if len(headings) > 1 else "",
-              "sentence": document.text[sentence.start:sentence.end] if sentence else "",
-              "before_value": document.text[max(sentence.start if sentence else 0,
-                                                value.start - AREA_CONTEXT_CHARS):value.start]}
+              "sentence": document.text[sentence.start:sentence.end],
+              "before_value": document.text[max(sentence.start, value.start - AREA_CONTEXT_CHARS):value.start]}
     ids = [i for name, sizes in AREA_NGRAM_FIELDS.items() for i in _ngram_ids(name, fields[name], sizes)]
     # one fixed id marks "no text at all", so an empty bag never reaches the embedding
     ngrams = np.asarray(ids or _ngram_ids("empty", "-", (1,)), dtype=np.int64)
