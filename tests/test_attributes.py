@@ -1,9 +1,9 @@
-"""Year resolution from TIME, section type and the words before a value (guideline §2, R21, R22)."""
+"""Year and kind from TIME, section type and the words before a value (guideline §2, R21, R22, R24)."""
 from __future__ import annotations
 
 import pytest
 
-from govie.attributes import is_comparison_base, resolve_year
+from govie.attributes import is_comparison_base, kind_from_cue, resolve_year, value_kind
 from govie.document import parse_document
 from govie.times import plan_period_of
 
@@ -28,6 +28,10 @@ def test_plan_period_of_a_year(year, period):
     ((None, None), "plan", "国民收入比今年增长", (2027, None)),         # R22: a late-year report's next year
     ((None, None), "plan", "比２０２６年预计增长", (2027, None)),       # full-width digits
     ((None, None), "plan", "比2020年下降", (2026, None)),              # an earlier base: the plan year
+    ((None, None), "plan", "粮食产量由今年预计的4亿吨增加到", (2027, None)),  # R22: a from-to change from 今年
+    ((None, None), "plan", "粮食产量由今年预计的", (2026, None)),      # ... whose start holds in 今年
+    ((None, None), "plan", "由今年起每年新增", (2026, None)),          # 由 without a from-to change
+    ((None, None), "plan", "覆盖率从2024年的60%提高到", (2026, None)),  # an earlier start: the plan year
 ])
 def test_resolve_year(time, section, before, expected):
     assert resolve_year(*time, section, 2026, before=before) == expected
@@ -40,6 +44,11 @@ def test_comparison_base_time_and_clause_before():
     assert not is_comparison_base(text, (text.index("明年"), text.index("明年") + 2), value)
     base_amount = "产值比1980年的7159亿元增长一倍"
     assert not is_comparison_base(base_amount, (3, 8), base_amount.index("7159"))
+    from_to = "钢产量由今年预计的3600万吨提高到3700万吨"
+    time = (from_to.index("今年"), from_to.index("今年") + 2)
+    assert is_comparison_base(from_to, time, from_to.index("3700"))       # the end value: not 今年's
+    assert not is_comparison_base(from_to, time, from_to.index("3600"))   # the start value is
+    assert not is_comparison_base("由2026年起新增5000户", (1, 6), 9)       # no from-to change
     doc = parse_document(text, year=1981)
     assert doc.clause_before(text.index("4%")) == "明年国民收入比今年增长"
     assert doc.clause_before(text.index("5%")) == "工业增长"
@@ -49,3 +58,45 @@ def test_five_year_plan_sections_take_their_period():
     assert resolve_year(None, None, "five_year_plan", 2026, period=(2026, 2030)) == (2030, 2026)
     assert resolve_year(None, None, "five_year_plan", 1982) == (1985, 1981)
     assert resolve_year(2027, None, "five_year_plan", 2026, period=(2026, 2030)) == (2027, None)
+
+
+@pytest.mark.parametrize("before, kind", [
+    ("棉花产量一九八五年计划为", "target"),    # a plan figure, also when restated in a review
+    ("钢产量由今年预计的", "actual"),         # the current year's estimate, also in a plan
+    ("钢产量增长", None),                      # no cue: the model or the section decides
+    ("超年度计划", None),
+])
+def test_kind_from_cue(before, kind):
+    assert kind_from_cue(before) == kind
+
+
+def test_value_kind_cue_beats_model_and_section():
+    text = "一、过去一年工作回顾\n全年产值实际增长7%，年初计划为6%。\n二、今年工作安排\n产值由今年预计的7%提高到8%。\n"
+    doc = parse_document(text, year=2026)
+    restated, estimate, target = text.index("6%"), text.index("7%提高"), text.index("8%")
+    assert doc.section_type_at(restated) == "review" and doc.section_type_at(target) == "plan"
+    assert value_kind(doc, restated, "review", 2025, predicted="actual") == "target"
+    assert value_kind(doc, estimate, "plan", 2026, predicted="target") == "actual"
+    assert value_kind(doc, target, "plan", 2026, predicted="actual") == "actual"   # the model's call
+    assert value_kind(doc, target, "plan", 2026) == "target"                       # the rules' call
+    assert value_kind(doc, text.index("7%，"), "review", 2025) == "actual"
+
+
+def test_the_start_of_a_from_to_change_holds_the_year_before():
+    # R26: 从X提高到Y -- X is the state before the years the section covers
+    from govie.attributes import value_year
+    text = ("一、过去五年工作回顾\n全市研发投入强度从2.1%提高到2.8%。\n"
+            "二、2026年工作安排\n将补助标准从300元提高至500元，城镇化率提高到70%。\n")
+    doc = parse_document(text, year=2026)
+    at = text.index
+    assert doc.section_type_at(at("2.1%")) == "five_year_review"
+    assert value_year(doc, at("2.1%"), "five_year_review") == (2020, None)
+    assert value_year(doc, at("2.8%"), "five_year_review") == (2025, 2021)
+    assert value_year(doc, at("300元"), "plan") == (2025, None)
+    assert value_year(doc, at("500元"), "plan") == (2026, None)
+    assert value_year(doc, at("70%"), "plan") == (2026, None)
+    # its own TIME wins
+    dated = "覆盖率从2020年的60%提高到2026年的75%。"
+    doc = parse_document(dated, year=2026)
+    t = dated.index("2020年")
+    assert value_year(doc, dated.index("60%"), "plan", (t, t + 5, 2020, None)) == (2020, None)

@@ -567,3 +567,15 @@ def test_a_sentence_opening_on_a_coming_period_types_the_rest_of_its_paragraph()
     assert doc.section_type_at(text.index("21.7%")) == "five_year_plan"
     assert doc.plan_period_at(text.index("21.7%")) == (1981, 1985)
     assert doc.section_type_at(text.index("5%")) == "plan"
+
+
+def test_the_next_five_years_start_in_the_report_year() -> None:
+    # a term report read in a year that is no plan start: 今后五年 is 2012-2016, as its TIME
+    # reads, not the plan period 2011-2015 that holds 2012; a named plan keeps its own years
+    text = ("一、过去五年工作回顾\n全市生产总值年均增长10%。\n"
+            "二、今后五年的目标任务\n今后五年，要实现下列目标：\n一是城镇化率达到45%以上。\n"
+            "“十二五”时期，全市生产总值年均增长9%。\n")
+    doc = parse_document(text, year=2012)
+    assert doc.section_type_at(text.index("45%")) == "five_year_plan"
+    assert doc.plan_period_at(text.index("45%")) == (2012, 2016)
+    assert doc.plan_period_at(text.index("9%")) == (2011, 2015)

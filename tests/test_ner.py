@@ -187,8 +187,8 @@ def _fake_scorer(gold: list[tuple[int, int, str]], confused: int = 8):
 
 def test_span_across_a_window_cut_comes_out_once_and_whole():
     gold = [(240, 260, "VALUE"), (10, 14, "TIME"), (590, 600, "INDICATOR")]
-    plan = plan_windows(600)                             # one long region -> overlapping windows
-    assert len(plan.windows) == 3 and plan.windows[0].end == config.NER_WINDOW_CHARS
+    plan = plan_windows(600, window=254, stride=192)     # one long region -> overlapping windows
+    assert len(plan.windows) == 3 and plan.windows[0].end == 254
     assert any(w.start < 240 < w.end < 260 for w in plan.windows)    # a cut falls inside the span
     scorer = _fake_scorer(gold)
     spans = decode_plan(plan, [scorer(w) for w in plan.windows], TAGS)

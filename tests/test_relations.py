@@ -10,6 +10,7 @@ from govie.document import parse_document
 from govie.records import Span
 from govie.relations.features import PAIR_FEATURES, VALUE_FEATURES, build_contexts
 from govie.relations.linker import ModelLinker
+from govie.relations.links import carry_elided_indicators
 from govie.relations.model import RelationModel, collate
 from govie.relations.rules import RuleLinker
 
@@ -55,6 +56,30 @@ def test_time_is_the_nearest_before_in_the_clause():
                           ("2027年", "TIME"), ("650万吨", "VALUE")])
     times = {l.value.text: l.time.text for l in RuleLinker().link(doc, spans)}
     assert times == {"600万吨": "去年", "650万吨": "2027年"}
+
+
+def _carried(text: str, marks) -> dict[str, str | None]:
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, marks)
+    links = carry_elided_indicators(doc, spans, RuleLinker().link(doc, spans))
+    return {l.value.text: (l.indicator.text if l.indicator else None) for l in links}
+
+
+def test_a_piece_after_a_semicolon_inherits_the_elided_indicator():
+    text = "棉花产量，去年计划为30万吨，实际达到32万吨；今年计划为33万吨，预计可达35万吨。"
+    got = _carried(text, [("棉花产量", "INDICATOR"), ("30万吨", "VALUE"), ("32万吨", "VALUE"),
+                          ("33万吨", "VALUE"), ("35万吨", "VALUE")])
+    assert got == {"30万吨": "棉花产量", "32万吨": "棉花产量", "33万吨": "棉花产量", "35万吨": "棉花产量"}
+
+
+def test_no_carry_over_a_full_stop_a_line_break_or_a_named_indicator():
+    marks = [("棉花产量", "INDICATOR"), ("30万吨", "VALUE"), ("33万吨", "VALUE")]
+    assert _carried("棉花产量达到30万吨。今年预计33万吨。", marks)["33万吨"] is None
+    assert _carried("棉花产量达到30万吨；\n今年预计33万吨。", marks)["33万吨"] is None
+    text = "棉花产量达到30万吨；油料种植面积扩大到33万亩。"
+    got = _carried(text, [("棉花产量", "INDICATOR"), ("30万吨", "VALUE"), ("油料种植面积", "INDICATOR"),
+                          ("33万亩", "VALUE")])
+    assert got["33万亩"] == "油料种植面积"
 
 
 def _random_hidden(text: str, dim: int = 8, seed: int = 0) -> np.ndarray:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Optional
 
-from govie.attributes import change_from_context, policy_area_for, resolve_kind, value_year
+from govie.attributes import change_from_context, policy_area_for, value_kind, value_year
 from govie.document import Document
 from govie.quantities import parse_quantity
 from govie.records import Record, Value
@@ -31,8 +31,7 @@ def assemble(document: Document, links: list[Link], *, doc_id: Optional[str] = N
                                                     link.indicator.text if link.indicator else "")
         time = (link.time.start, link.time.end, *resolve_time(link.time.text, document.year)) if link.time else None
         year, year_start = value_year(document, link.value.start, section_type, time)
-        sentence_text = text[sentence.start:sentence.end] if sentence else ""
-        kind = link.kind or resolve_kind(sentence_text, section_type, year, document.year)
+        kind = value_kind(document, link.value.start, section_type, year, link.kind)
         score = link.score * (value_scores or {}).get((link.value.start, link.value.end), 1.0)
         records.append(Record(
             value=Value(link.value, parse_quantity(link.value.text)),

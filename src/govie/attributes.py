@@ -69,21 +69,40 @@ AVERAGE_ANNUAL = re.compile(r"平均每年|每年平均|(?:年均|年平均|平�
                             r"(?:增长|增速|提高|提升|递增|下降|降低|新增|增加|减少|增幅)")
 #: ``两年平均每年递增``: an average over the N years ending in the report year, not the plan period.
 YEARS_AVERAGED = re.compile(r"(?P<n>[两二三四五六七八九十]|\d{1,2})年(?:来)?(?:平均|年均)")
-#: The base of a comparison before the value (``比今年增长4%``, ``比1980年预计增长5.5%``). Refinement R22.
-COMPARISON_BASE = re.compile(r"比(?P<base>今年|本年|\d{4}年)")
+_FROM_TO = r"(?:提高|提升|降低|下降|增加|增长|减少|上升|扩大|缩小|调高|调低|改)(?:到|至|为)"
+#: The verb of a from-to change right before its end value (``提高到``, ``降至``, ``改为``).
+FROM_TO_VERB = re.compile(_FROM_TO + "$")
+#: A value that starts a from-to change (``比例从75%提高到100%``: 75%): 从/由 right before it
+#: and the change's verb after it in the same clause. Refinement R26.
+_CHANGE_START_AFTER = re.compile(r"[^，。；：]{1,16}?" + _FROM_TO)
+#: The base of a comparison before the value (``比今年增长4%``, ``比1980年预计增长5.5%``), or the
+#: start of a from-to change the value ends (``由今年预计的3%提高到4%``). Refinement R22.
+COMPARISON_BASE = re.compile(r"(?P<word>比|[由从])(?P<base>今年|本年|\d{4}年)")
+#: Words between a base TIME and a value that is the base amount itself (``比1980年的7159亿元``,
+#: ``由今年预计的3%``): that value holds in the base year.
+_BASE_AMOUNT = re.compile(r"(?:预计)?的?")
 
 
 def is_comparison_base(text: str, time: tuple[int, int], value_start: int) -> bool:
-    """A TIME right after 比 (``比2020年下降13.5%``) is the base of a comparison, not the time
-    the value holds (R22) — unless the value is the base amount itself
-    (``比1980年的7159亿元增长…``: 7159亿元 holds in 1980)."""
+    """A TIME right after 比 (``比2020年下降13.5%``), or after 由/从 of a from-to change the
+    value ends (``由2025年的X提高到Y``: Y), is the base, not the time the value holds (R22) —
+    unless the value is the base amount itself (``比1980年的7159亿元增长…``: 7159亿元 holds in 1980)."""
     start, end = time
-    return text[max(0, start - 1):start] == "比" and text[end:value_start] not in ("", "的")
+    between = text[end:value_start]
+    if _BASE_AMOUNT.fullmatch(between):
+        return False
+    lead = text[max(0, start - 1):start]
+    return lead == "比" or (lead in ("由", "从") and bool(FROM_TO_VERB.search(between))
+                            and not re.search(r"[，。；]", between))
 
 
 def _comparison_base(before: str, report_year: int) -> Optional[int]:
+    """The base year of the last comparison in ``before`` (the clause up to the value), if any."""
     found = None
-    for m in COMPARISON_BASE.finditer(normalize(before).text):
+    text = normalize(before).text
+    for m in COMPARISON_BASE.finditer(text):
+        if m.group("word") != "比" and not FROM_TO_VERB.search(text):
+            continue  # 由今年起…, 由今年预计的3%: no from-to change ends in this value
         found = report_year if m.group("base") in ("今年", "本年") else int(m.group("base")[:4])
     return found
 
@@ -124,21 +143,47 @@ def resolve_year(time_year: Optional[int], time_year_start: Optional[int], secti
     return report_year - 1, None
 
 
+def starts_a_change(text: str, value_start: int, before: str) -> bool:
+    """Whether the value at ``value_start`` is where a from-to change starts (``从75%提高到``)."""
+    return before.endswith(("从", "由")) and bool(_CHANGE_START_AFTER.match(text, value_start))
+
+
 def value_year(document: "Document", value_start: int, section_type: str,
                time: Optional[tuple[int, int, Optional[int], Optional[int]]] = None
                ) -> tuple[Optional[int], Optional[int]]:
     """The year (and first year) of the value at ``value_start``, given its linked TIME as
     ``(start, end, year, year_start)``: a TIME that is a comparison base is set aside (R22),
     then :func:`resolve_year` reads the clause before the value and the plan period there.
-    One call for the record assembler and the pre-annotator."""
+    The start of a from-to change with no TIME of its own holds the year before the years the
+    section covers (R26: ``从75%提高到100%`` in a 2026 plan: 2025; in a five-year review of
+    2021–2025: 2020). One call for the record assembler and the pre-annotator."""
     if time is not None and is_comparison_base(document.text, (time[0], time[1]), value_start):
         time = None
+    before, period = document.clause_before(value_start), document.plan_period_at(value_start)
+    if time is None and document.year is not None and starts_a_change(document.text, value_start, before):
+        year, first = resolve_year(None, None, section_type, document.year, period=period)
+        return (first or year) - 1, None
     return resolve_year(time[2] if time else None, time[3] if time else None, section_type, document.year,
-                        before=document.clause_before(value_start), period=document.plan_period_at(value_start))
+                        before=before, period=period)
+
+
+#: Words directly before a value that say what kind of figure it is, whatever the section
+#: (refinement R24): a plan figure restated in a review (``去年计划为三百万吨``) is a
+#: target; an estimate of the current year quoted as a starting point (``由今年预计的3%提高到4%``)
+#: is an outcome. Matched at the end of the clause before the value.
+KIND_CUES: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"计划为$"), "target"),
+    (re.compile(r"预计的$"), "actual"),
+)
+
+
+def kind_from_cue(before: str) -> Optional[str]:
+    """The kind a cue word right before the value fixes (:data:`KIND_CUES`), else None."""
+    return next((kind for cue, kind in KIND_CUES if cue.search(before)), None)
 
 
 def resolve_kind(sentence: str, section_type: str, year: Optional[int], report_year: Optional[int]) -> str:
-    """``target`` for planned values, ``actual`` for achieved ones."""
+    """``target`` for planned values, ``actual`` for achieved ones (the rules' reading of R7)."""
     if year is not None and report_year is not None:
         if year < report_year:
             return "actual"
@@ -174,3 +219,17 @@ def policy_area_for(document: "Document", value_start: int, domain: Optional[Spa
         if area_of(span.text):
             return PolicyArea(area_of(span.text), span)
     return PolicyArea(DEFAULT_AREA, None)
+
+
+def value_kind(document: "Document", value_start: int, section_type: str, year: Optional[int],
+               predicted: Optional[str] = None) -> str:
+    """The kind of the value at ``value_start``: a cue word right before it decides (R24),
+    else the relation model's ``predicted`` kind, else the rules (:func:`resolve_kind`).
+    One call for the record assembler and the pre-annotator."""
+    cued = kind_from_cue(document.clause_before(value_start))
+    if cued is not None:
+        return cued
+    if predicted is not None:
+        return predicted
+    sentence = document.sentence_at(value_start)
+    return resolve_kind(document.text[sentence.start:sentence.end], section_type, year, document.year)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from govie import config
-from govie.times import five_year_plan, plan_period_of
+from govie.times import RELATIVE_YEARS, five_year_plan, plan_period_of, resolve_time
 
 # ---------------------------------------------------------------------------------------
 # Result types
@@ -138,11 +138,14 @@ class Document:
 
     def sentence_at(self, offset: int) -> Sentence:
         """The sentence holding ``offset``; between sentences, the one before it."""
+        return self.sentences[self.sentence_index_at(offset)]
+
+    def sentence_index_at(self, offset: int) -> int:
+        """Index into ``sentences`` of :meth:`sentence_at`."""
         self._check(offset)
         if not self.sentences:
             raise ValueError("the document has no sentences")
-        i = bisect.bisect_right(self._sentence_starts, offset) - 1
-        return self.sentences[max(i, 0)]
+        return max(bisect.bisect_right(self._sentence_starts, offset) - 1, 0)
 
     def clause_before(self, offset: int) -> str:
         """The text of the clause holding ``offset`` up to ``offset`` (what is said of a value
@@ -736,7 +739,7 @@ def _looking_back(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int]
 
 
 #: A paragraph opening on a coming five-year period (``“十五五”时期，要努力实现…``, ``今后五年，``).
-_PERIOD_LEAD = re.compile(rf"(?:各位代表[！!，,]?)?(?:(?P<period>{_PERIOD})(?:时期|期间)?|今后五年|未来五年)"
+_PERIOD_LEAD = re.compile(rf"(?:各位代表[！!，,]?)?(?:(?P<period>{_PERIOD})(?:时期|期间)?|(?P<ahead>今后五年|未来五年))"
                           r"(?:[，,：:]|是|要|的主要目标|主要目标)")
 #: The same lead opening a sentence inside a paragraph, perhaps after a short connective
 #: clause (``根据上述安排，第六个五年计划期间，要…``): the rest of the paragraph is about it.
@@ -749,11 +752,21 @@ _LIST_ITEM = re.compile(r"(?:[一二三四五六七八九十]是|——|—|[（
 
 def _coming_period(name: Optional[str], report_year: int) -> Optional[tuple[int, int]]:
     """The period a lead names (``“十五五”`` -> 2026–2030) if it has not ended before the
-    report year; unnamed (``今后五年``, an outline) -> the plan period holding the report year."""
+    report year; ``今后五年`` -> the five years from the report year, as the TIME reads
+    (a city's 2012 term report plans 2012–2016, not the plan period 2011–2015); unnamed
+    (an outline) -> the plan period holding the report year."""
+    if name in RELATIVE_YEARS:
+        last, first = resolve_time(name, report_year)
+        return (first, last) if first is not None and last is not None else None
     if name:
         start = _period_start(name)
         return (start, start + 4) if start is not None and start + 4 >= report_year else None
     return plan_period_of(report_year)
+
+
+def _lead_period(lead: "re.Match[str]") -> str:
+    """What a period lead names: a plan (``“十五五”``) or ``今后五年``."""
+    return lead.group("period") or lead.group("ahead")
 
 
 def _period_plans(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int, int, int], ...]:
@@ -785,11 +798,11 @@ def _period_plans(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int,
         outline = _OUTLINE_TARGETS.search(text, pos, end)
         period = None
         if in_plan and (lead or outline):
-            period = _coming_period(lead.group("period") if lead else None, report_year)
+            period = _coming_period(_lead_period(lead) if lead else None, report_year)
         if period is None and in_plan:
             inner = next((m for sent in doc.sentences_in(pos, end) if sent.start > pos
                           for m in [_SENTENCE_PERIOD_LEAD.match(text, sent.start)] if m), None)
-            inner_period = _coming_period(inner.group("period"), report_year) if inner else None
+            inner_period = _coming_period(_lead_period(inner), report_year) if inner else None
             if inner_period is not None:
                 out.append((inner.start(), end, *inner_period))
         if period is None:

@@ -20,7 +20,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-from govie.attributes import CHANGE_VERBS, VERB_PATTERN as _VERB_RE, policy_area_for, resolve_kind, value_year
+from govie.attributes import CHANGE_VERBS, VERB_PATTERN as _VERB_RE, policy_area_for, value_kind, value_year
 from govie.config import DEFAULT_AREA
 from govie.document import Document, Sentence, parse_document
 from govie.quantities import QuantityMatch, find_quantities
@@ -205,7 +205,7 @@ def preannotate(text: str, *, doc_id: str, year: Optional[int] = None,
                 "indicator": ind_id, "value": vid, "time": time_id, "domain": dom_id,
                 "number": q.number, "unit": q.unit, "qualifier": q.qualifier, "low": q.low,
                 "high": q.high, "change": draft.change, "year": year_, "year_start": year_start,
-                "policy_area": area, "kind": resolve_kind(sentence_text, section_type, year_, report_year),
+                "policy_area": area, "kind": value_kind(doc, draft.value.start, section_type, year_),
             })
     # values outside any sentence (should not happen) still need a record
     recorded = {r["value"] for r in records}

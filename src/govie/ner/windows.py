@@ -1,6 +1,6 @@
 """Windows over long texts: plan, then merge per-character scores and decode per region.
 
-A report has ~20k characters, the encoder sees ~254 at a time. Two rules keep spans whole:
+A report has ~20k characters, the encoder sees ``config.NER_WINDOW_CHARS`` (126) at a time. Two rules keep spans whole:
 
 * Packing: consecutive regions (sentences) are packed into one window while they fit, so
   a sentence is normally seen in one piece with its neighbours as context.
