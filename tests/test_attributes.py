@@ -27,6 +27,8 @@ def test_plan_period_of_a_year(year, period):
     ((None, None), "plan", "职工年平均工资达到", (2026, None)),         # an average wage is no rate
     ((None, None), "plan", "国民收入比今年增长", (2027, None)),         # R22: a late-year report's next year
     ((None, None), "plan", "比２０２６年预计增长", (2027, None)),       # full-width digits
+    ((None, None), "plan", "比二〇二六年增长", (2027, None)),           # Chinese digits
+    ((None, None), "plan", "比一九八〇年增长", (2026, None)),           # an earlier base in Chinese digits
     ((None, None), "plan", "比2020年下降", (2026, None)),              # an earlier base: the plan year
     ((None, None), "plan", "粮食产量由今年预计的4亿吨增加到", (2027, None)),  # R22: a from-to change from 今年
     ((None, None), "plan", "粮食产量由今年预计的", (2026, None)),      # ... whose start holds in 今年

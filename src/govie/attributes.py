@@ -12,7 +12,7 @@ from govie.areas import area_of
 from govie.config import DEFAULT_AREA
 from govie.normalize import normalize
 from govie.quantities import parse_number
-from govie.times import plan_period_of
+from govie.times import YEAR_DIGITS, plan_period_of, resolve_time
 from govie.records import PolicyArea, Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -77,7 +77,7 @@ FROM_TO_VERB = re.compile(_FROM_TO + "$")
 _CHANGE_START_AFTER = re.compile(r"[^，。；：]{1,16}?" + _FROM_TO)
 #: The base of a comparison before the value (``比今年增长4%``, ``比1980年预计增长5.5%``), or the
 #: start of a from-to change the value ends (``由今年预计的3%提高到4%``). Refinement R22.
-COMPARISON_BASE = re.compile(r"(?P<word>比|[由从])(?P<base>今年|本年|\d{4}年)")
+COMPARISON_BASE = re.compile(rf"(?P<word>比|[由从])(?P<base>今年|本年|{YEAR_DIGITS}年)")
 #: Words between a base TIME and a value that is the base amount itself (``比1980年的7159亿元``,
 #: ``由今年预计的3%``): that value holds in the base year.
 _BASE_AMOUNT = re.compile(r"(?:预计)?的?")
@@ -103,7 +103,7 @@ def _comparison_base(before: str, report_year: int) -> Optional[int]:
     for m in COMPARISON_BASE.finditer(text):
         if m.group("word") != "比" and not FROM_TO_VERB.search(text):
             continue  # 由今年起…, 由今年预计的3%: no from-to change ends in this value
-        found = report_year if m.group("base") in ("今年", "本年") else int(m.group("base")[:4])
+        found = resolve_time(m.group("base"), report_year)[0]
     return found
 
 

@@ -48,13 +48,15 @@ def plan_period_of(year: int) -> tuple[int, int]:
 _PLAN_NUMERALS = "一二三四五六七八九十"
 _YEAR_AR = r"(?:19|20)\d{2}"
 _YEAR_CN = r"[一二〇零○三四五六七八九]{4}"
+#: A calendar year in Arabic or Chinese digits (``2025``, ``１９８２`` after normalising, ``一九八二``).
+YEAR_DIGITS = rf"(?:{_YEAR_AR}|{_YEAR_CN})"
 _YEAR_SUFFIX = r"(?:年底前|年前|年底|年末|年初|年内|年以前|年)"
 _PLAN = rf"[“\"]?(?P<plan>[{_PLAN_NUMERALS}]{{1,3}})五[”\"]?(?:时期|期间|末|期末|规划期)?"
 _RELATIVE = "|".join(sorted(map(re.escape, RELATIVE_YEARS), key=len, reverse=True))
 
 TIME_PATTERN = re.compile(
     rf"(?P<range>(?P<y1>{_YEAR_AR})(?:年)?[-至到](?P<y2>{_YEAR_AR}){_YEAR_SUFFIX})"
-    rf"|(?P<year>(?P<ydig>{_YEAR_AR}|{_YEAR_CN}){_YEAR_SUFFIX})"
+    rf"|(?P<year>(?P<ydig>{YEAR_DIGITS}){_YEAR_SUFFIX})"
     rf"|(?P<planexpr>{_PLAN})"
     rf"|(?P<rel>{_RELATIVE})"
 )
