@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import bisect
-
 from dataclasses import dataclass, replace
 from typing import Optional, Protocol, Sequence
 
@@ -38,6 +37,11 @@ class Linker(Protocol):
              hidden: Optional[np.ndarray] = None) -> list[Link]: ...
 
 
+#: A sentence that ends on these joins the next one of its line into one period-sentence.
+_PIECE_ENDS = ("；", ";")
+_SPACES = " \t\u3000"
+
+
 def carry_elided_indicators(document: Document, spans: Sequence[Span], links: Sequence[Link]) -> list[Link]:
     """Give values in a ``；``-piece that names no indicator the indicator of the piece before.
 
@@ -67,11 +71,6 @@ def carry_elided_indicators(document: Document, spans: Sequence[Span], links: Se
             if out[i].indicator is None:
                 out[i] = replace(out[i], indicator=carried)
     return out
-
-
-#: A sentence that ends on these joins the next one of its line into one period-sentence.
-_PIECE_ENDS = ("；", ";")
-_SPACES = " \t\u3000"
 
 
 def _has_span(starts: Sequence[int], start: int, end: int) -> bool:
