@@ -19,12 +19,9 @@ from govie.config import DEFAULT_CORPUS_DIR
 from govie.data import load_annotations
 from govie.errors import GovieError
 from govie.evaluate import evaluate_predictions, predict_with_model
+from govie.ner.windows import scaled_stride
 from govie.pipeline import Extractor
 
-
-def stride_for(window: int) -> int:
-    """The step between windows, at the configured overlap ratio."""
-    return max(1, window * config.NER_WINDOW_STRIDE // config.NER_WINDOW_CHARS)
 
 
 def main() -> int:
@@ -48,10 +45,10 @@ def main() -> int:
         if not 0 < window <= limit:
             print(f"{window:>6}  skipped: the encoder reads at most {limit} characters")
             continue
-        extractor.tagger.window, extractor.tagger.stride = window, stride_for(window)
+        extractor.tagger.window, extractor.tagger.stride = window, scaled_stride(window)
         report = evaluate_predictions(rows, predict_with_model(rows, extractor=extractor))
         strict = report["spans"]["strict"]
-        print(f"{window:>6} {stride_for(window):>6} {100 * strict['INDICATOR']['f1']:>12.1f} "
+        print(f"{window:>6} {scaled_stride(window):>6} {100 * strict['INDICATOR']['f1']:>12.1f} "
               f"{100 * strict['VALUE']['f1']:>8.1f} {100 * report['records']['f1']:>9.1f} "
               f"{100 * report['fields']['policy_area']:>6.1f}")
     return 0

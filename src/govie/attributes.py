@@ -100,8 +100,9 @@ def _comparison_base(before: str, report_year: int) -> Optional[int]:
     """The base year of the last comparison in ``before`` (the clause up to the value), if any."""
     found = None
     text = normalize(before).text
+    ends_a_change = bool(FROM_TO_VERB.search(text))
     for m in COMPARISON_BASE.finditer(text):
-        if m.group("word") != "比" and not FROM_TO_VERB.search(text):
+        if m.group("word") != "比" and not ends_a_change:
             continue  # 由今年起…, 由今年预计的3%: no from-to change ends in this value
         found = resolve_time(m.group("base"), report_year)[0]
     return found

@@ -156,7 +156,7 @@ def decode_plan(plan: WindowPlan, window_scores: Sequence[np.ndarray],
 
 
 def scaled_stride(window: int) -> int:
-    """The stride for a window smaller than the configured one, keeping the same overlap ratio."""
-    if window >= config.NER_WINDOW_CHARS:
-        return config.NER_WINDOW_STRIDE
+    """The stride for a window of ``window`` characters at the configured overlap ratio
+    (the configured stride for the configured window; the tagger shortens its window for
+    encoders with a smaller limit, ``benchmarks/ner_window.py`` tries longer ones)."""
     return max(1, window * config.NER_WINDOW_STRIDE // config.NER_WINDOW_CHARS)
