@@ -51,6 +51,11 @@ def test_comparison_base_time_and_clause_before():
     assert is_comparison_base(from_to, time, from_to.index("3700"))       # the end value: not 今年's
     assert not is_comparison_base(from_to, time, from_to.index("3600"))   # the start value is
     assert not is_comparison_base("由2026年起新增5000户", (1, 6), 9)       # no from-to change
+    multiple = "收入完成800亿元，是“十三五”末的1.5倍"
+    time = (multiple.index("“十三五”末"), multiple.index("的1.5"))
+    assert is_comparison_base(multiple, time, multiple.index("800亿元"))  # what is compared: now
+    assert is_comparison_base(multiple, time, multiple.index("1.5倍"))    # the multiple: now
+    assert not is_comparison_base(base_amount.replace("1980年", "“六五”时期"), (3, 9), 10)  # 的7159亿元…一倍
     doc = parse_document(text, year=1981)
     assert doc.clause_before(text.index("4%")) == "明年国民收入比今年增长"
     assert doc.clause_before(text.index("5%")) == "工业增长"
@@ -102,3 +107,71 @@ def test_the_start_of_a_from_to_change_holds_the_year_before():
     doc = parse_document(dated, year=2026)
     t = dated.index("2020年")
     assert value_year(doc, dated.index("60%"), "plan", (t, t + 5, 2020, None)) == (2020, None)
+
+
+def test_a_bare_five_years_takes_the_five_years_of_its_section():
+    # 五年/这五年 look back in a review and ahead over the plan period in a plan
+    from govie.attributes import value_year
+    text = ("一、过去五年工作回顾\n这五年，全省新建学校120所。\n"
+            "二、今后五年的主要任务\n五年内，新建学校200所。\n")
+    doc = parse_document(text, year=2026)
+    at = text.index
+    review_time = (at("这五年"), at("这五年") + 3, 2030, 2026)     # as resolve_time reads it: ahead
+    plan_time = (at("五年内"), at("五年内") + 3, 2030, 2026)
+    assert value_year(doc, at("120所"), "five_year_review", review_time) == (2025, 2021)
+    assert value_year(doc, at("200所"), "plan", plan_time) == (2030, 2026)
+
+
+def test_a_two_year_comparison_dates_the_start_of_each_change():
+    # 1986年同1978年相比: every from-to change in the sentence starts in 1978, also after ；
+    from govie.attributes import value_year
+    text = "一、过去一年的工作\n1986年同1978年相比，产值由300亿元增加到900亿元；收入由100亿元增加到250亿元。\n"
+    doc = parse_document(text, year=1987)
+    at = text.index
+    assert value_year(doc, at("300亿元"), "review") == (1978, None)
+    assert value_year(doc, at("100亿元"), "review") == (1978, None)
+    assert value_year(doc, at("900亿元"), "review") == (1986, None)
+
+
+@pytest.mark.parametrize("indicator, area", [
+    ("农村公路", "urban"), ("“四好农村路”", "urban"), ("农村人居环境", "rural"),     # R9: roads are transport
+    ("新增电力装机", "industry"), ("抽水蓄能电站", "industry"),                      # R27: capacity is supply
+    ("新能源装机占比", "environment"), ("绿色电力占比", "environment"),            # R27: a share is transition
+    ("国家级绿色工厂", "environment"), ("有效灌溉面积", "rural"),
+    ("单位地区生产总值生产安全事故死亡率", "safety"), ("地区生产总值", "economy"),
+])
+def test_area_keywords_follow_the_refinements(indicator, area):
+    from govie.areas import area_of
+    assert area_of(indicator) == area
+
+
+def test_a_growth_over_a_base_year_holds_in_the_year_stated_before_it():
+    from govie.attributes import value_year
+    text = "一、今后的任务\n产值在1957年达到1300亿元，比1952年的800亿元增长60%。今年产值比去年增长40%。\n"
+    doc = parse_document(text, year=1959)
+    at = text.index
+    base_1952 = (at("1952年"), at("1952年") + 5, 1952, None)
+    assert value_year(doc, at("60%"), "plan", base_1952) == (1957, None)
+    assert value_year(doc, at("800亿元"), "plan", base_1952) == (1952, None)   # the base amount itself
+    last_year = (at("去年"), at("去年") + 2, 1958, None)
+    assert value_year(doc, at("40%"), "plan", last_year) == (1959, None)      # 今年 before it
+
+
+def test_the_year_decides_the_kind_before_the_model():
+    text = "一、2026年工作安排\n2024年完成投资80亿元，今年力争100亿元，2027年达到120亿元。\n"
+    doc = parse_document(text, year=2026)
+    at = text.index
+    assert value_kind(doc, at("80亿元"), "plan", 2024, "target") == "actual"
+    assert value_kind(doc, at("120亿元"), "plan", 2027, "actual") == "target"
+    assert value_kind(doc, at("100亿元"), "plan", 2026, "actual") == "actual"   # same year: the model
+
+
+def test_no_other_base_stands_in_for_a_base():
+    from govie.attributes import value_year
+    text = "一、过去五年工作回顾\n人均预期寿命从2020年的80.1岁提升至81.5岁，收入是“十三五”末的1.4倍。\n"
+    doc = parse_document(text, year=2026)
+    at = text.index
+    t2020 = (at("2020年"), at("2020年") + 5, 2020, None)
+    assert value_year(doc, at("81.5岁"), "five_year_review", t2020) == (2025, 2021)
+    t135 = (at("“十三五”末"), at("“十三五”末") + 6, 2020, None)
+    assert value_year(doc, at("1.4倍"), "five_year_review", t135) == (2025, 2021)

@@ -10,7 +10,7 @@ from govie.document import parse_document
 from govie.records import Span
 from govie.relations.features import PAIR_FEATURES, VALUE_FEATURES, build_contexts
 from govie.relations.linker import ModelLinker
-from govie.relations.links import carry_elided_indicators
+from govie.relations.links import Link, carry_elided_indicators, pair_coordinated_lists
 from govie.relations.model import RelationModel, collate
 from govie.relations.rules import RuleLinker
 
@@ -56,6 +56,42 @@ def test_time_is_the_nearest_before_in_the_clause():
                           ("2027年", "TIME"), ("650万吨", "VALUE")])
     times = {l.value.text: l.time.text for l in RuleLinker().link(doc, spans)}
     assert times == {"600万吨": "去年", "650万吨": "2027年"}
+
+
+def _paired(text: str, marks) -> dict[str, str | None]:
+    """Links that tie every value to the last indicator (a shifted list), then R12 pairing."""
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, marks)
+    last = [s for s in spans if s.label == "INDICATOR"][-1]
+    links = [Link(s, last, None, None) for s in spans if s.label == "VALUE"]
+    return {l.value.text: (l.indicator.text if l.indicator else None)
+            for l in pair_coordinated_lists(doc, spans, links)}
+
+
+def test_a_list_of_indicators_takes_its_list_of_values_by_order():
+    text = "快递量、客运量和旅游收入分别增长11%、22%、6%，高于全省3、2、1个百分点。"
+    got = _paired(text, [("快递量", "INDICATOR"), ("客运量", "INDICATOR"), ("旅游收入", "INDICATOR"),
+                         ("11%", "VALUE"), ("22%", "VALUE"), ("6%", "VALUE"),
+                         ("3", "VALUE"), ("2", "VALUE"), ("1个百分点", "VALUE")])
+    assert got == {"11%": "快递量", "22%": "客运量", "6%": "旅游收入",
+                   "3": "快递量", "2": "客运量", "1个百分点": "旅游收入"}
+    # without 分别 too
+    text = "财政收入、支出完成100亿元、290亿元。"
+    got = _paired(text, [("财政收入", "INDICATOR"), ("支出", "INDICATOR"), ("100亿元", "VALUE"), ("290亿元", "VALUE")])
+    assert got == {"100亿元": "财政收入", "290亿元": "支出"}
+
+
+def test_lists_of_other_sizes_or_apart_keep_the_linker_choice():
+    one_value = "工业增加值、服务业增加值均增长8%。"       # one value shared: R12 gives it the whole list
+    got = _paired(one_value, [("工业增加值", "INDICATOR"), ("服务业增加值", "INDICATOR"), ("8%", "VALUE")])
+    assert got == {"8%": "服务业增加值"}
+    apart = "工业增加值、服务业增加值较快增长，其中制造业增长8%、10%。"   # a clause break between
+    got = _paired(apart, [("工业增加值", "INDICATOR"), ("服务业增加值", "INDICATOR"), ("8%", "VALUE"), ("10%", "VALUE")])
+    assert got == {"8%": "服务业增加值", "10%": "服务业增加值"}
+    next_sentence = "工业、服务业分别增长8%、10%。投资增长5%、6%。"    # a later list past 。
+    got = _paired(next_sentence, [("工业", "INDICATOR"), ("服务业", "INDICATOR"), ("8%", "VALUE"), ("10%", "VALUE"),
+                                  ("5%", "VALUE"), ("6%", "VALUE")])
+    assert got["5%"] == "服务业" and got["6%"] == "服务业" and got["8%"] == "工业"
 
 
 def _carried(text: str, marks) -> dict[str, str | None]:

@@ -12,7 +12,7 @@ from govie.areas import area_of
 from govie.config import DEFAULT_AREA
 from govie.normalize import normalize
 from govie.quantities import parse_number
-from govie.times import YEAR_DIGITS, plan_period_of, resolve_time
+from govie.times import SECTION_FIVE_YEARS, YEAR_DIGITS, find_times, plan_period_of, resolve_time
 from govie.records import PolicyArea, Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -78,16 +78,27 @@ _CHANGE_START_AFTER = re.compile(r"[^，。；：]{1,16}?" + _FROM_TO)
 #: The base of a comparison before the value (``比今年增长4%``, ``比1980年预计增长5.5%``), or the
 #: start of a from-to change the value ends (``由今年预计的3%提高到4%``). Refinement R22.
 COMPARISON_BASE = re.compile(rf"(?P<word>比|[由从])(?P<base>今年|本年|{YEAR_DIGITS}年)")
+#: A sentence opening on two years compared (``1986年同1978年相比，产值由300亿元增加到
+#: 900亿元；收入由…``): each from-to change after it starts in the base year (R26), also past
+#: ``；``. Read back over at most ``_FRAME_REACH`` characters, never across ``。``.
+PERIOD_COMPARISON = re.compile(rf"(?P<end>{YEAR_DIGITS})年?[同与和跟](?P<base>{YEAR_DIGITS})年?(?:相比|比较)[^。！？\n]*$")
+_FRAME_REACH = 400
 #: Words between a base TIME and a value that is the base amount itself (``比1980年的7159亿元``,
 #: ``由今年预计的3%``): that value holds in the base year.
 _BASE_AMOUNT = re.compile(r"(?:预计)?的?")
+#: What follows a TIME that something is a multiple of (``是“十三五”时期的1.3倍``): the base of
+#: the multiple, for the multiple and for the amounts it compares alike.
+_MULTIPLE_OF = re.compile(r"的(?:[\d.．０-９]+|[一二两三四五六七八九十点]+)多?倍")
 
 
 def is_comparison_base(text: str, time: tuple[int, int], value_start: int) -> bool:
     """A TIME right after 比 (``比2020年下降13.5%``), or after 由/从 of a from-to change the
-    value ends (``由2025年的X提高到Y``: Y), is the base, not the time the value holds (R22) —
-    unless the value is the base amount itself (``比1980年的7159亿元增长…``: 7159亿元 holds in 1980)."""
+    value ends (``由2025年的X提高到Y``: Y), or one that something is a multiple of (``是“十三五”末的
+    1.2倍``), is the base, not the time the value holds (R22) — unless the value is the base
+    amount itself (``比1980年的7159亿元增长…``: 7159亿元 holds in 1980)."""
     start, end = time
+    if _MULTIPLE_OF.match(text, end):
+        return True
     between = text[end:value_start]
     if _BASE_AMOUNT.fullmatch(between):
         return False
@@ -144,6 +155,31 @@ def resolve_year(time_year: Optional[int], time_year_start: Optional[int], secti
     return report_year - 1, None
 
 
+#: Words right before a TIME that make it a base or a starting point of something (``比2020年``,
+#: ``从2020年的60%``), whichever value it is read for.
+_BASE_LEADS = ("比", "从", "由", "较")
+
+
+def _time_before(document: "Document", value_start: int) -> Optional[tuple[int, int, Optional[int], Optional[int]]]:
+    """The last TIME before the value in its sentence that is no base or starting point, as
+    ``(start, end, year, year_start)``: ``总产值在1957年达到X，比1952年的Y增长60%`` -- 60% is
+    1957's, once 1952 is set aside as the base. None when the sentence names no other time."""
+    sentence = document.sentence_at(value_start)
+    found = [(sentence.start + t.start, sentence.start + t.end, t.year, t.year_start)
+             for t in find_times(document.text[sentence.start:value_start], document.year) if t.year is not None]
+    text = document.text
+    found = [t for t in found if text[max(0, t[0] - 1):t[0]] not in _BASE_LEADS and not _MULTIPLE_OF.match(text, t[1])]
+    return found[-1] if found else None
+
+
+#: How a bare ``五年``/``这五年`` TIME reads in each section type: the five years a review looks
+#: back on, the plan period a plan looks ahead to (``times.SECTION_FIVE_YEARS``).
+_FIVE_YEARS_OF_SECTION: dict[str, str] = {
+    "review": "five_year_review", "five_year_review": "five_year_review",
+    "plan": "five_year_plan", "five_year_plan": "five_year_plan",
+}
+
+
 def starts_a_change(text: str, value_start: int, before: str) -> bool:
     """Whether the value at ``value_start`` is where a from-to change starts (``从75%提高到``)."""
     return before.endswith(("从", "由")) and bool(_CHANGE_START_AFTER.match(text, value_start))
@@ -153,15 +189,24 @@ def value_year(document: "Document", value_start: int, section_type: str,
                time: Optional[tuple[int, int, Optional[int], Optional[int]]] = None
                ) -> tuple[Optional[int], Optional[int]]:
     """The year (and first year) of the value at ``value_start``, given its linked TIME as
-    ``(start, end, year, year_start)``: a TIME that is a comparison base is set aside (R22),
-    then :func:`resolve_year` reads the clause before the value and the plan period there.
-    The start of a from-to change with no TIME of its own holds the year before the years the
-    section covers (R26: ``从75%提高到100%`` in a 2026 plan: 2025; in a five-year review of
-    2021–2025: 2020). One call for the record assembler and the pre-annotator."""
+    ``(start, end, year, year_start)``: a TIME that is a comparison base is set aside (R22) for
+    the last other TIME before the value in its sentence, if any; a bare ``五年`` takes the five
+    years of the section; then :func:`resolve_year` reads the clause before the value and the
+    plan period there. The start of a from-to change with no
+    TIME of its own holds the year before the years the section covers (R26: ``从75%提高到100%``
+    in a 2026 plan: 2025; in a five-year review of 2021–2025: 2020), or the base year of a
+    ``1986年同1978年相比`` sentence. One call for the record assembler and the pre-annotator."""
     if time is not None and is_comparison_base(document.text, (time[0], time[1]), value_start):
-        time = None
+        time = _time_before(document, value_start)
     before, period = document.clause_before(value_start), document.plan_period_at(value_start)
+    if time is not None and document.year is not None and section_type in _FIVE_YEARS_OF_SECTION \
+            and SECTION_FIVE_YEARS.fullmatch(document.text[time[0]:time[1]]):
+        year, first = resolve_year(None, None, _FIVE_YEARS_OF_SECTION[section_type], document.year, period=period)
+        time = (time[0], time[1], year, first)
     if time is None and document.year is not None and starts_a_change(document.text, value_start, before):
+        frame = PERIOD_COMPARISON.search(normalize(document.text[max(0, value_start - _FRAME_REACH):value_start]).text)
+        if frame:
+            return resolve_time(frame.group("base") + "年", document.year)[0], None
         year, first = resolve_year(None, None, section_type, document.year, period=period)
         return (first or year) - 1, None
     return resolve_year(time[2] if time else None, time[3] if time else None, section_type, document.year,
@@ -225,11 +270,16 @@ def policy_area_for(document: "Document", value_start: int, domain: Optional[Spa
 def value_kind(document: "Document", value_start: int, section_type: str, year: Optional[int],
                predicted: Optional[str] = None) -> str:
     """The kind of the value at ``value_start``: a cue word right before it decides (R24),
-    else the relation model's ``predicted`` kind, else the rules (:func:`resolve_kind`).
-    One call for the record assembler and the pre-annotator."""
+    then its year: before the report year it is an outcome, after it a target (the gold set
+    codes 5,058 of 5,065 past values actual and 312 of 312 later ones target; the exceptions
+    are restated plans, which R24's cue covers); for the report year itself the relation
+    model's ``predicted`` kind, else the rules (:func:`resolve_kind`). One call for the
+    record assembler and the pre-annotator."""
     cued = kind_from_cue(document.clause_before(value_start))
     if cued is not None:
         return cued
+    if year is not None and document.year is not None and year != document.year:
+        return "actual" if year < document.year else "target"
     if predicted is not None:
         return predicted
     sentence = document.sentence_at(value_start)

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from typing import Optional
 
 from govie import config
-from govie.times import RELATIVE_YEARS, five_year_plan, plan_period_of, resolve_time
+from govie.times import COMING_YEARS, five_year_plan, plan_period_of, resolve_time
 
 # ---------------------------------------------------------------------------------------
 # Result types
@@ -755,7 +755,7 @@ def _coming_period(name: Optional[str], report_year: int) -> Optional[tuple[int,
     report year; ``今后五年`` -> the five years from the report year, as the TIME reads
     (a city's 2012 term report plans 2012–2016, not the plan period 2011–2015); unnamed
     (an outline) -> the plan period holding the report year."""
-    if name in RELATIVE_YEARS:
+    if name and COMING_YEARS.fullmatch(name):
         last, first = resolve_time(name, report_year)
         return (first, last) if first is not None and last is not None else None
     if name:

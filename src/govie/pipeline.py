@@ -18,7 +18,7 @@ from govie.document import Document, parse_document
 from govie.errors import ModelError
 from govie.quantities import delimit_value, find_quantities, may_hold_value
 from govie.records import Record, Span
-from govie.relations.links import Linker, carry_elided_indicators
+from govie.relations.links import Linker, repair_links
 from govie.relations.rules import RuleLinker
 
 
@@ -114,7 +114,7 @@ class Extractor:
         out = []
         for doc, tag, doc_id in zip(documents, tagged, doc_ids):
             spans = delimit_values(doc.text, [s for s in tag.spans if plausible(s)])
-            links = carry_elided_indicators(doc, spans, self.linker.link(doc, spans, tag.hidden))
+            links = repair_links(doc, spans, self.linker.link(doc, spans, tag.hidden))
             scores = {(s.start, s.end): s.score for s in spans if s.score is not None}
             records = assemble(doc, links, doc_id=doc_id, value_scores=scores)
             if self.record_calibration is not None:

@@ -2,8 +2,12 @@
 
 Guideline §2: an explicit TIME wins (``到2035年`` -> 2035; ``“十四五”时期`` -> year 2025,
 year_start 2021); ``今年`` is the report year, ``去年`` the year before; ``过去五年`` the five
-years before the report. Relative expressions live in one table (:data:`RELATIVE_YEARS`)
-so adding ``后年`` is a one-line change.
+years before the report. Fixed relative words live in one table (:data:`RELATIVE_YEARS`)
+so adding ``后年`` is a one-line change; counted spans have one pattern each way: back from
+last year (``两年来``, ``近三年``, ``过去的五年``, ``连续9年``) and on from the report year
+(``今后三年``, ``未来五年``). A bare ``五年``/``五年内``/``这五年`` means the five years the section
+is about, which only the section knows (:data:`SECTION_FIVE_YEARS`, read by
+``attributes.value_year``).
 
 :func:`find_times` (TIME span candidates) serves the rule-based pre-annotator only.
 """
@@ -19,10 +23,9 @@ from govie.quantities import CN_DIGITS, parse_chinese_number
 #: Relative year words -> (offset of year, offset of year_start or None) from the report year.
 RELATIVE_YEARS: dict[str, tuple[int, Optional[int]]] = {
     "今年": (0, None), "本年": (0, None),
-    "去年": (-1, None), "上年": (-1, None), "上一年": (-1, None), "过去一年": (-1, None),
+    "去年": (-1, None), "上年": (-1, None), "上一年": (-1, None),
     "前年": (-2, None), "明年": (1, None), "后年": (2, None),
-    "过去五年": (-1, -5), "五年来": (-1, -5), "近五年": (-1, -5),
-    "今后五年": (4, 0), "未来五年": (4, 0), "今后三年": (2, 0), "未来三年": (2, 0),
+    "今明两年": (1, 0),
     "三年": (2, 0), "五年": (4, 0),
 }
 
@@ -51,15 +54,29 @@ _YEAR_CN = r"[一二〇零○三四五六七八九]{4}"
 #: A calendar year in Arabic or Chinese digits (``2025``, ``１９８２`` after normalising, ``一九八二``).
 YEAR_DIGITS = rf"(?:{_YEAR_AR}|{_YEAR_CN})"
 _YEAR_SUFFIX = r"(?:年底前|年前|年底|年末|年初|年内|年以前|年)"
-_PLAN = rf"[“\"]?(?P<plan>[{_PLAN_NUMERALS}]{{1,3}})五[”\"]?(?:时期|期间|末|期末|规划期)?"
+_PLAN = rf"[“\"]?(?P<plan>[{_PLAN_NUMERALS}]{{1,3}})五[”\"]?(?P<plansuffix>时期|期间|期末|末|规划期)?"
 _RELATIVE = "|".join(sorted(map(re.escape, RELATIVE_YEARS), key=len, reverse=True))
+_COUNT = r"[一二两三四五六七八九十\d]{1,2}"
+#: N years back from last year (``两年来``, ``近三年``, ``过去的五年``, ``连续9年``).
+_PAST_N = rf"(?:过去的?|近|最近)(?P<past>{_COUNT})年(?:来|以来)?|(?P<past_since>{_COUNT})年(?:来|以来)|连续(?P<running>{_COUNT})年"
+#: N years on from the report year (``今后三年``, ``未来五年``).
+_COMING_N = rf"(?:今后|未来)(?P<coming>{_COUNT})年"
 
 TIME_PATTERN = re.compile(
-    rf"(?P<range>(?P<y1>{_YEAR_AR})(?:年)?[-至到](?P<y2>{_YEAR_AR}){_YEAR_SUFFIX})"
+    rf"(?P<range>(?P<y1>{YEAR_DIGITS})(?:年)?[-至到](?P<y2>{YEAR_DIGITS}){_YEAR_SUFFIX})"
     rf"|(?P<year>(?P<ydig>{YEAR_DIGITS}){_YEAR_SUFFIX})"
     rf"|(?P<planexpr>{_PLAN})"
+    rf"|(?P<pastn>{_PAST_N})|(?P<comingn>{_COMING_N})"
     rf"|(?P<rel>{_RELATIVE})"
 )
+
+#: The counted years on from the report year, as a lead names them (``今后五年，``).
+COMING_YEARS = re.compile(_COMING_N)
+
+#: A TIME that is only "five years" (``五年``, ``五年内``, ``这五年``, ``五年间``): the years the
+#: section is about, the last five in a review and the plan period in a plan (gold: national
+#: 1982 and 1986, zhejiang_2026). :func:`resolve_time` reads it forward, as ``今后五年``.
+SECTION_FIVE_YEARS = re.compile(r"(?:这个?)?五年(?:内|间|中|里)?")
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,17 @@ class TimeMatch:
     text: str
     year: Optional[int]
     year_start: Optional[int]
+
+
+def _digits_year(digits: str) -> Optional[int]:
+    """``2025`` or ``一九八二`` -> the year."""
+    return int(digits) if digits.isdigit() else _cn_year(digits)
+
+
+def _count(s: str) -> Optional[int]:
+    """``两`` -> 2, ``9`` -> 9, ``十`` -> 10: how many years a counted span holds."""
+    n = int(s) if s.isdigit() else parse_chinese_number(s)
+    return int(n) if n else None
 
 
 def _cn_year(s: str) -> Optional[int]:
@@ -85,17 +113,23 @@ def resolve_time(text: str, report_year: Optional[int]) -> tuple[Optional[int], 
     if m is None:
         return None, None
     if m.group("range"):
-        return int(m.group("y2")), int(m.group("y1"))
+        return _digits_year(m.group("y2")), _digits_year(m.group("y1"))
     if m.group("year"):
-        digits = m.group("ydig")
-        year = int(digits) if digits.isdigit() else _cn_year(digits)
-        return year, None
+        return _digits_year(m.group("ydig")), None
     if m.group("planexpr"):
         n = parse_chinese_number(m.group("plan"))
         if n is None:
             return None, None
         start, end = five_year_plan(int(n))
-        return end, start
+        # ``十四五末`` is the plan's last year; ``“十四五”时期`` the whole plan
+        return (end, None) if m.group("plansuffix") in ("末", "期末") else (end, start)
+    if report_year is not None and (m.group("pastn") or m.group("comingn")):
+        n = _count(m.group("past") or m.group("past_since") or m.group("running") or m.group("coming"))
+        if n is None:
+            return None, None
+        if m.group("comingn"):
+            return report_year + n - 1, (report_year if n > 1 else None)
+        return report_year - 1, (report_year - n if n > 1 else None)
     if m.group("rel") and report_year is not None:
         y, ys = RELATIVE_YEARS[m.group("rel")]
         return report_year + y, (report_year + ys if ys is not None else None)
