@@ -155,9 +155,9 @@ def resolve_year(time_year: Optional[int], time_year_start: Optional[int], secti
     return report_year - 1, None
 
 
-#: Words right before a TIME that make it a base or a starting point of something (``比2020年``,
-#: ``从2020年的60%``), whichever value it is read for.
-_BASE_LEADS = ("比", "从", "由", "较")
+#: Words right before a TIME that make it the starting point of a change (``从2020年的60%``),
+#: whichever value it is read for; ``find_times`` already leaves out bases after 比/较.
+_START_LEADS = ("从", "由")
 
 
 def _time_before(document: "Document", value_start: int) -> Optional[tuple[int, int, Optional[int], Optional[int]]]:
@@ -168,7 +168,7 @@ def _time_before(document: "Document", value_start: int) -> Optional[tuple[int, 
     found = [(sentence.start + t.start, sentence.start + t.end, t.year, t.year_start)
              for t in find_times(document.text[sentence.start:value_start], document.year) if t.year is not None]
     text = document.text
-    found = [t for t in found if text[max(0, t[0] - 1):t[0]] not in _BASE_LEADS and not _MULTIPLE_OF.match(text, t[1])]
+    found = [t for t in found if text[max(0, t[0] - 1):t[0]] not in _START_LEADS and not _MULTIPLE_OF.match(text, t[1])]
     return found[-1] if found else None
 
 

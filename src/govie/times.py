@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Optional
 
 from govie.normalize import normalize
-from govie.quantities import CN_DIGITS, parse_chinese_number
+from govie.quantities import CN_DIGITS, parse_chinese_number, parse_number
 
 #: Relative year words -> (offset of year, offset of year_start or None) from the report year.
 RELATIVE_YEARS: dict[str, tuple[int, Optional[int]]] = {
@@ -93,12 +93,6 @@ def _digits_year(digits: str) -> Optional[int]:
     return int(digits) if digits.isdigit() else _cn_year(digits)
 
 
-def _count(s: str) -> Optional[int]:
-    """``两`` -> 2, ``9`` -> 9, ``十`` -> 10: how many years a counted span holds."""
-    n = int(s) if s.isdigit() else parse_chinese_number(s)
-    return int(n) if n else None
-
-
 def _cn_year(s: str) -> Optional[int]:
     s = s.replace("○", "〇")
     if all(c in CN_DIGITS for c in s):
@@ -124,9 +118,10 @@ def resolve_time(text: str, report_year: Optional[int]) -> tuple[Optional[int], 
         # ``十四五末`` is the plan's last year; ``“十四五”时期`` the whole plan
         return (end, None) if m.group("plansuffix") in ("末", "期末") else (end, start)
     if report_year is not None and (m.group("pastn") or m.group("comingn")):
-        n = _count(m.group("past") or m.group("past_since") or m.group("running") or m.group("coming"))
-        if n is None:
+        count = parse_number(m.group("past") or m.group("past_since") or m.group("running") or m.group("coming"))
+        if not count:
             return None, None
+        n = int(count)
         if m.group("comingn"):
             return report_year + n - 1, (report_year if n > 1 else None)
         return report_year - 1, (report_year - n if n > 1 else None)
