@@ -77,6 +77,11 @@ def test_relation_heads_train_save_and_load_into_the_extractor(model_dir, tmp_pa
     shutil.copytree(model_dir, out)
     metrics = train_relations([_gold_row()], [_gold_row()], out, epochs=3)
     assert metrics["train_values"] == 2 and set(metrics["dev_accuracy"]) >= {"indicator", "kind", "change", "area"}
+    # early stopping per head: each head's kept epoch is the one of its own lowest dev loss
+    history = metrics["history"]
+    for head, epoch in metrics["best_epoch"].items():
+        losses = [h["dev_losses"][head] for h in history]
+        assert epoch == 1 + losses.index(min(losses))
     assert RelationModel.exists(out)
     extractor = Extractor.load(out)
     assert extractor.needs_hidden
@@ -120,6 +125,7 @@ def test_implausible_model_spans_are_dropped():
     assert plausible(Span(0, 4, "VALUE", "5.5%"))
     assert plausible(Span(0, 3, "VALUE", "一倍"))
     assert not plausible(Span(0, 3, "VALUE", "不少于"))
+    assert not plausible(Span(0, 2, "VALUE", "十分"))          # 十分重要: an adverb
     assert not plausible(Span(0, 1, "INDICATOR", "积"))
     assert plausible(Span(0, 2, "INDICATOR", "企业"))
     assert not plausible(Span(0, 1, "TIME", "今"))
@@ -137,6 +143,14 @@ def test_value_extents_come_from_the_grammar_and_stay_flat():
                                                 ("3座", "VALUE"), ("4座", "VALUE")]
     assert all(text[s.start:s.end] == s.text for s in out)
     assert [s.score for s in out if s.label == "VALUE"] == [0.8, 0.7, 0.7]
-    # an extent that would swallow another span keeps the model's own extent
-    clash = [Span(0, 7, "INDICATOR", "城镇新增就业不", 0.9), Span(9, 13, "VALUE", "28万人", 0.8)]
-    assert [s.text for s in delimit_values(text, clash)] == ["城镇新增就业不", "28万人"]
+    # a span overlapping one edge of the grammar's extent gives the overlap up
+    edge = [Span(0, 7, "INDICATOR", "城镇新增就业不", 0.9), Span(9, 13, "VALUE", "28万人", 0.8)]
+    assert [s.text for s in delimit_values(text, edge)] == ["城镇新增就业", "不少于28万人"]
+    tail = "接待游客7.4万人次数创新高"
+    edge = [Span(4, 9, "VALUE", "7.4万人"), Span(9, 13, "INDICATOR", "次数创新")]
+    assert [s.text for s in delimit_values(tail, edge)] == ["7.4万人次", "数创新"]
+    # an extent that would swallow another span, or leave a fragment of it, keeps the model's extent
+    swallow = [Span(7, 8, "INDICATOR", "少", 0.9), Span(9, 13, "VALUE", "28万人", 0.8)]
+    assert [s.text for s in delimit_values(text, swallow)] == ["少", "28万人"]
+    fragment = [Span(5, 7, "INDICATOR", "业不", 0.9), Span(9, 13, "VALUE", "28万人", 0.8)]
+    assert [s.text for s in delimit_values(text, fragment)] == ["业不", "28万人"]

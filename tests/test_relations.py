@@ -10,7 +10,7 @@ from govie.document import parse_document
 from govie.records import Span
 from govie.relations.features import PAIR_FEATURES, VALUE_FEATURES, build_contexts
 from govie.relations.linker import ModelLinker
-from govie.relations.links import Link, carry_elided_indicators, pair_coordinated_lists
+from govie.relations.links import Link, carry_elided_indicators, link_counted_nouns, pair_coordinated_lists
 from govie.relations.model import RelationModel, collate
 from govie.relations.rules import RuleLinker
 
@@ -94,6 +94,17 @@ def test_lists_of_other_sizes_or_apart_keep_the_linker_choice():
     assert got["5%"] == "服务业" and got["6%"] == "服务业" and got["8%"] == "工业"
 
 
+def test_a_value_takes_the_counted_noun_right_after_it():
+    text = "建成20个街区、300座桥梁，另有公园5个。"
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, [("20个", "VALUE"), ("街区", "INDICATOR"), ("300座", "VALUE"), ("桥梁", "INDICATOR"),
+                          ("公园", "INDICATOR"), ("5个", "VALUE")])
+    street = spans[1]
+    shifted = [Link(s, street, None, None) for s in spans if s.label == "VALUE"]   # the list shifted by one
+    got = {l.value.text: l.indicator.text for l in link_counted_nouns(doc, spans, shifted)}
+    assert got == {"20个": "街区", "300座": "桥梁", "5个": "街区"}   # 5个 has no noun right after it
+
+
 def _carried(text: str, marks) -> dict[str, str | None]:
     doc = parse_document(text, year=2025)
     spans = _spans(text, marks)
@@ -164,6 +175,27 @@ def test_relation_heads_learn_and_round_trip(tmp_path):
     links = ModelLinker(again).link(doc, spans, _random_hidden(text))
     assert {l.value.text: l.indicator.text for l in links} == {"8%": "甲指标", "10%": "乙指标"}
     assert all(l.kind in ("target", "actual") and l.change and l.area in POLICY_AREAS for l in links)
+
+
+def test_model_linker_scores_the_area_on_the_repaired_indicator(monkeypatch):
+    """The area head reads the indicator the record will get, after the grammar repairs."""
+    import govie.relations.linker as linker_module
+
+    text = "甲指标、乙指标分别增长8%、10%。"
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, [("甲指标", "INDICATOR"), ("乙指标", "INDICATOR"), ("8%", "VALUE"), ("10%", "VALUE")])
+    seen = {}
+
+    def spy(document, value, indicator):
+        seen[value.text] = indicator.text if indicator else None
+        return real(document, value, indicator)
+
+    real = linker_module.area_evidence
+    monkeypatch.setattr(linker_module, "area_evidence", spy)
+    torch.manual_seed(3)
+    links = ModelLinker(RelationModel(hidden=8, width=16)).link(doc, spans, _random_hidden(text))
+    assert seen == {"8%": "甲指标", "10%": "乙指标"}    # R12, whatever the untrained heads chose
+    assert {l.value.text: l.indicator.text for l in links} == seen
 
 
 def test_collate_pads_candidates_and_masks_them():

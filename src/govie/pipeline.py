@@ -7,7 +7,7 @@ links into records.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -16,7 +16,7 @@ from govie.calibration import platt_apply
 from govie.config import DEFAULT_MODEL_DIR, EXTRACT_BATCH_SIZE, MIN_PHRASE_CHARS
 from govie.document import Document, parse_document
 from govie.errors import ModelError
-from govie.quantities import delimit_value, find_quantities, may_hold_value
+from govie.quantities import NUMERAL_WORDS, delimit_value, find_quantities, may_hold_value
 from govie.records import Record, Span
 from govie.relations.links import Linker, repair_links
 from govie.relations.rules import RuleLinker
@@ -35,9 +35,10 @@ def plausible(span: Span) -> bool:
     before linking. A one-character indicator is not impossible (18 of the 6,775 gold ones:
     commodities in old output lists, ``钢``, ``纱``, ``肉、蛋、奶``), but the tagger's
     one-character spans on dev and test were fragments (0 of 35 right), and keeping them cost
-    dev INDICATOR F1 80.2 -> 79.2 at equal record F1."""
+    dev INDICATOR F1 80.2 -> 79.2 at equal record F1. A VALUE that is a numeral word
+    (:data:`govie.quantities.NUMERAL_WORDS`: ``十分`` = very) states no quantity."""
     if span.label == "VALUE":
-        return may_hold_value(span.text) or "一" in span.text
+        return (may_hold_value(span.text) or "一" in span.text) and span.text not in NUMERAL_WORDS
     if span.label in ("INDICATOR", "TIME"):
         return len(span.text.strip()) >= MIN_PHRASE_CHARS
     return True
@@ -47,21 +48,51 @@ def delimit_values(text: str, spans: Sequence[Span]) -> list[Span]:
     """Model spans with each VALUE's extent set by the quantity grammar
     (:func:`govie.quantities.delimit_value`: the model says *whether*, the grammar *where*).
 
-    A new extent that would overlap another span, or repeat a VALUE already kept, is not
-    taken: spans stay flat, and the model's own extent stays where the grammar cannot help.
+    The grammar also wins over a neighbouring span that overlaps the new extent at one edge:
+    the span gives up the overlap (``城镇新增就业不`` + ``少于28万人`` gives ``城镇新增就业`` +
+    ``不少于28万人``; ``7.4万人`` + ``次干部下沉`` gives ``7.4万人次`` + ``干部下沉``), provided
+    at least ``MIN_PHRASE_CHARS`` of it remain. A new extent that would swallow a span, split it,
+    leave a fragment of it, or repeat a VALUE already kept is not taken: spans stay flat, and the
+    model's own extent stays where the grammar cannot help.
     """
     matches = find_quantities(text)
     others = [s for s in spans if s.label != "VALUE"]
-    out = list(others)
+    values: list[Span] = []
     taken: set[tuple[int, int]] = set()
     for span in (s for s in spans if s.label == "VALUE"):
         extents = delimit_value(span.start, span.end, matches, text)
-        clash = any(o.start < b and a < o.end for a, b in extents for o in others)
-        for a, b in ([(span.start, span.end)] if clash else extents):
+        yielded = _yield_overlaps(text, others, extents)
+        if yielded is None:
+            extents = [(span.start, span.end)]
+        else:
+            others = yielded
+        for a, b in extents:
             if (a, b) not in taken:
                 taken.add((a, b))
-                out.append(Span(a, b, "VALUE", text[a:b], score=span.score))
-    return sorted(out, key=lambda s: (s.start, s.end))
+                values.append(Span(a, b, "VALUE", text[a:b], score=span.score))
+    return sorted(others + values, key=lambda s: (s.start, s.end))
+
+
+def _yield_overlaps(text: str, others: list[Span], extents: Sequence[tuple[int, int]]) -> Optional[list[Span]]:
+    """``others`` with each span that overlaps one edge of an extent cut back to its own side,
+    or None when some span cannot give way (it holds an extent, sits inside one, or would
+    shrink below ``MIN_PHRASE_CHARS``)."""
+    out = []
+    for o in others:
+        start, end = o.start, o.end
+        for a, b in extents:
+            if not (start < b and a < end):
+                continue
+            if a <= start and end > b:
+                start = b
+            elif start < a and end <= b:
+                end = a
+            else:
+                return None
+        if end - start < MIN_PHRASE_CHARS:
+            return None
+        out.append(o if (start, end) == (o.start, o.end) else replace(o, start=start, end=end, text=text[start:end]))
+    return out
 
 
 @dataclass

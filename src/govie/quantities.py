@@ -56,7 +56,7 @@ UNITS: tuple[str, ...] = (
     "万亿元", "亿元", "元", "美元", "亿美元", "欧元", "港元",
     "千瓦小时", "千瓦时", "度", "千瓦", "瓦", "兆瓦", "吉瓦",
     "吨标准煤", "吨标煤", "标准煤", "吨", "公斤", "千克", "斤", "克",
-    "平方公里", "平方千米", "平方米", "立方米", "公里", "千米", "米", "公顷", "亩", "标准箱", "标箱", "TEU", "微克/立方米",
+    "平方公里", "平方千米", "平方米", "立方米", "方", "公里", "千米", "米", "公顷", "亩", "标准箱", "标箱", "TEU", "微克/立方米",
     "人次", "艘次", "场次", "架次", "户次", "户", "人", "名", "枚", "颗", "轮", "位", "岁", "天", "小时", "分钟", "周",
     "个", "家", "所", "项", "座", "条", "套", "张", "台", "辆", "艘", "架", "部", "处", "间",
     "床", "份", "场", "次", "件", "只", "头", "棵", "株", "口", "篇", "批", "种", "类", "支",
@@ -92,8 +92,10 @@ VALUE_PATTERN = re.compile(
 _PREFIX_WORD_CLASHES = frozenset({"节约", "制约", "条约", "签约", "契约", "公约", "附近", "最近",
                                   "将近", "逼近", "迫近", "邻近"})
 
-#: A unit character that starts a longer word is not a unit: 5个人口 / 3家庭 / 2人民.
-_UNIT_WORD_CONTINUATIONS: dict[str, str] = {"人": "口民员才", "家": "庭乡长", "所": "有以在", "名": "单称"}
+#: A unit character that starts a longer word is not a unit: 5个人口 / 3家庭 / 2人民 / 3.0方案
+#: (方 alone is cubic metres: 370亿方 of gas).
+_UNIT_WORD_CONTINUATIONS: dict[str, str] = {"人": "口民员才", "家": "庭乡长", "所": "有以在", "名": "单称",
+                                             "方": "案面式向法针位阵舱"}
 
 #: Contexts that make a match *not* a value (guideline §1 "Not values").
 _NOT_BEFORE = re.compile(r"(?:第|[A-Za-z+＋“\"])$")
@@ -364,6 +366,15 @@ def delimit_value(start: int, end: int, matches: Sequence[QuantityMatch], text: 
 
 
 _NUMERIC_HINT = re.compile(r"[0-9０-９二三四五六七八九十百千万亿两〇零%％‰倍]|百分之")
+
+
+#: Words written with numerals that never state a quantity: adverbs (``十分重要``: very) and
+#: set phrases (``千家万户``, ``千方百计``). The tagger has taken ``十分`` for a value in old
+#: reports, where it is frequent; a VALUE span that is one of these is dropped.
+NUMERAL_WORDS: frozenset[str] = frozenset({
+    "十分", "万分", "千家万户", "千方百计", "千千万万", "万众一心", "万无一失", "三番五次",
+    "四面八方", "五湖四海", "七嘴八舌", "百花齐放", "百家争鸣", "千秋万代", "一五一十", "三令五申",
+})
 
 
 def may_hold_value(text: str) -> bool:

@@ -109,7 +109,8 @@ def area_features(document: Document, value: Span, indicator: Optional[Span]) ->
     return out
 
 
-def _pool(hidden: np.ndarray, start: int, end: int) -> np.ndarray:
+def pool(hidden: np.ndarray, start: int, end: int) -> np.ndarray:
+    """Mean encoder state of the characters ``[start, end)`` (zeros for an empty range)."""
     if end <= start:
         return np.zeros(hidden.shape[1], dtype=np.float32)
     return hidden[start:end].mean(axis=0)
@@ -181,10 +182,10 @@ def build_contexts(document: Document, spans: Sequence[Span], hidden: np.ndarray
                         (c.end - c.start) / 10.0,
                     ])
                 candidates[link] = cands
-                vecs[link] = np.stack([_pool(hidden, c.start, c.end) for c in cands]) if cands \
+                vecs[link] = np.stack([pool(hidden, c.start, c.end) for c in cands]) if cands \
                     else np.zeros((0, hidden.shape[1]), dtype=np.float32)
                 pairs[link] = np.asarray(rows, dtype=np.float32).reshape(len(cands), len(PAIR_FEATURES))
-            out.append(ValueContext(v, sentence, _pool(hidden, v.start, v.end),
-                                    _pool(hidden, max(sentence.start, v.start - CONTEXT_CHARS), v.start),
+            out.append(ValueContext(v, sentence, pool(hidden, v.start, v.end),
+                                    pool(hidden, max(sentence.start, v.start - CONTEXT_CHARS), v.start),
                                     feats_v, candidates, vecs, pairs))
     return out

@@ -9,8 +9,8 @@ import torch
 from govie.config import CHANGES, KINDS, POLICY_AREAS
 from govie.document import Document
 from govie.records import Span
-from govie.relations.features import LINK_LABELS, area_evidence, build_contexts
-from govie.relations.links import Link
+from govie.relations.features import LINK_LABELS, area_evidence, build_contexts, pool
+from govie.relations.links import Link, repair_links
 from govie.relations.model import RelationModel, collate, collate_area
 from govie.relations.rules import RuleLinker
 
@@ -47,15 +47,18 @@ class ModelLinker:
             best = probs[name].argmax(axis=1)  # 0 = none, j = candidate j - 1
             chosen[name] = [ctx.candidates[name][b - 1] if b > 0 else None for ctx, b in zip(contexts, best)]
         ind_best = probs["indicator"].argmax(axis=1)
-        ind_vecs = np.stack([ctx.cand_vecs["indicator"][b - 1] if b > 0 else np.zeros_like(ctx.value_vec)
-                             for ctx, b in zip(contexts, ind_best)])
-        evidence = collate_area([area_evidence(document, ctx.value, ind)
-                                 for ctx, ind in zip(contexts, chosen["indicator"])])
+        # the grammar repairs first, so that the area head reads the indicator the record gets
+        indicators = [l.indicator for l in repair_links(document, spans, [
+            Link(ctx.value, chosen["indicator"][i], chosen["time"][i], chosen["domain"][i])
+            for i, ctx in enumerate(contexts)])]
+        ind_vecs = np.stack([pool(hidden, ind.start, ind.end) if ind is not None else np.zeros_like(ctx.value_vec)
+                             for ctx, ind in zip(contexts, indicators)])
+        evidence = collate_area([area_evidence(document, ctx.value, ind) for ctx, ind in zip(contexts, indicators)])
         with torch.inference_mode():
             area = self.model.calibrated("area", self.model.area_logits(
                 batch, torch.from_numpy(ind_vecs.astype(np.float32)), evidence))
         for i, ctx in enumerate(contexts):
-            links.append(Link(ctx.value, chosen["indicator"][i], chosen["time"][i], chosen["domain"][i],
+            links.append(Link(ctx.value, indicators[i], chosen["time"][i], chosen["domain"][i],
                               score=float(probs["indicator"][i, ind_best[i]] * area[i].max()),
                               change=CHANGES[int(probs["change"][i].argmax())],
                               kind=KINDS[int(probs["kind"][i].argmax())],

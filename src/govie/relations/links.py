@@ -136,10 +136,24 @@ def _has_span(starts: Sequence[int], start: int, end: int) -> bool:
     return i < len(starts) and starts[i] < end
 
 
-#: Grammar rules every linker's output goes through, in order: a list of indicators takes
-#: its list of values (R12), then a ``；``-piece without indicator takes the one before (R25).
+def link_counted_nouns(document: Document, spans: Sequence[Span], links: Sequence[Link]) -> list[Link]:
+    """Give a VALUE the INDICATOR that starts right where it ends: ``建成300座立交桥``,
+    ``新增4个千亿县`` (refinement R16: in ``N个X`` the indicator is the counted noun after the
+    value). The gold train split links 818 of the 829 values directly followed by an
+    INDICATOR span to it; the others are mostly thresholds that qualify a noun whose measure
+    stands before them (``收入超10亿元企业5家``, ``50个投资1亿元以上的项目``). The relation model,
+    which weighs a list's earlier nouns too, had taken a noun before the value in runs of
+    ``N个X、M座Y``."""
+    after = {s.start: s for s in spans if s.label == "INDICATOR"}
+    return [replace(l, indicator=after[l.value.end]) if l.value.end in after else l for l in links]
+
+
+#: Grammar rules every linker's output goes through, in order: a value takes the counted noun
+#: right after it (R16), a list of indicators takes its list of values (R12), then a
+#: ``；``-piece without indicator takes the one before (R25). Each is idempotent, so a linker
+#: may apply them itself (the model linker does, to score the area on the final indicator).
 LINK_REPAIRS: tuple[Callable[[Document, Sequence[Span], Sequence[Link]], list[Link]], ...] = (
-    pair_coordinated_lists, carry_elided_indicators)
+    link_counted_nouns, pair_coordinated_lists, carry_elided_indicators)
 
 
 def repair_links(document: Document, spans: Sequence[Span], links: Sequence[Link]) -> list[Link]:
