@@ -155,8 +155,8 @@ def resolve_year(time_year: Optional[int], time_year_start: Optional[int], secti
     return report_year - 1, None
 
 
-#: Words right before a TIME that make it the starting point of a change (``从2020年的60%``),
-#: whichever value it is read for; ``find_times`` already leaves out bases after 比/较.
+#: Words right before a TIME or a value that make it the starting point of a change
+#: (``从2020年的60%``, ``从75%提高到``); ``find_times`` already leaves out bases after 比/较.
 _START_LEADS = ("从", "由")
 
 
@@ -182,7 +182,7 @@ _FIVE_YEARS_OF_SECTION: dict[str, str] = {
 
 def starts_a_change(text: str, value_start: int, before: str) -> bool:
     """Whether the value at ``value_start`` is where a from-to change starts (``从75%提高到``)."""
-    return before.endswith(("从", "由")) and bool(_CHANGE_START_AFTER.match(text, value_start))
+    return before.endswith(_START_LEADS) and bool(_CHANGE_START_AFTER.match(text, value_start))
 
 
 def value_year(document: "Document", value_start: int, section_type: str,

@@ -1,6 +1,7 @@
 """The model linker: relation heads over encoder states -> Links with change and kind."""
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Optional, Sequence
 
 import numpy as np
@@ -34,33 +35,27 @@ class ModelLinker:
              hidden: Optional[np.ndarray] = None) -> list[Link]:
         if hidden is None:
             return self.fallback.link(document, spans)
-        links = []
         contexts = build_contexts(document, spans, hidden)
         if not contexts:
-            return links
+            return []
         batch = collate(contexts)
         with torch.inference_mode():
             logits = self.model(batch)
         probs = {name: self.model.calibrated(name, l) for name, l in logits.items()}
-        chosen: dict[str, list[Optional[Span]]] = {}
-        for name in LINK_LABELS:
-            best = probs[name].argmax(axis=1)  # 0 = none, j = candidate j - 1
-            chosen[name] = [ctx.candidates[name][b - 1] if b > 0 else None for ctx, b in zip(contexts, best)]
-        ind_best = probs["indicator"].argmax(axis=1)
+        best = {name: probs[name].argmax(axis=1) for name in LINK_LABELS}  # 0 = none, j = candidate j - 1
+        chosen: dict[str, list[Optional[Span]]] = {
+            name: [ctx.candidates[name][b - 1] if b > 0 else None for ctx, b in zip(contexts, best[name])]
+            for name in LINK_LABELS}
         # the grammar repairs first, so that the area head reads the indicator the record gets
-        indicators = [l.indicator for l in repair_links(document, spans, [
-            Link(ctx.value, chosen["indicator"][i], chosen["time"][i], chosen["domain"][i])
-            for i, ctx in enumerate(contexts)])]
-        ind_vecs = np.stack([pool(hidden, ind.start, ind.end) if ind is not None else np.zeros_like(ctx.value_vec)
-                             for ctx, ind in zip(contexts, indicators)])
-        evidence = collate_area([area_evidence(document, ctx.value, ind) for ctx, ind in zip(contexts, indicators)])
+        links = repair_links(document, spans, [
+            Link(ctx.value, chosen["indicator"][i], chosen["time"][i], chosen["domain"][i],
+                 change=CHANGES[int(probs["change"][i].argmax())], kind=KINDS[int(probs["kind"][i].argmax())])
+            for i, ctx in enumerate(contexts)])
+        ind_vecs = np.stack([pool(hidden, l.indicator.start, l.indicator.end) if l.indicator is not None
+                             else np.zeros_like(ctx.value_vec) for ctx, l in zip(contexts, links)])
+        evidence = collate_area([area_evidence(document, l.value, l.indicator) for l in links])
         with torch.inference_mode():
             area = self.model.calibrated("area", self.model.area_logits(
                 batch, torch.from_numpy(ind_vecs.astype(np.float32)), evidence))
-        for i, ctx in enumerate(contexts):
-            links.append(Link(ctx.value, indicators[i], chosen["time"][i], chosen["domain"][i],
-                              score=float(probs["indicator"][i, ind_best[i]] * area[i].max()),
-                              change=CHANGES[int(probs["change"][i].argmax())],
-                              kind=KINDS[int(probs["kind"][i].argmax())],
-                              area=POLICY_AREAS[int(area[i].argmax())]))
-        return links
+        return [replace(l, score=float(probs["indicator"][i, best["indicator"][i]] * area[i].max()),
+                        area=POLICY_AREAS[int(area[i].argmax())]) for i, l in enumerate(links)]

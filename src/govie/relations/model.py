@@ -31,6 +31,11 @@ from govie.relations.features import (AREA_FEATURES, AREA_NGRAM_FIELDS, LINK_LAB
 
 #: Every classifier of the model: three link types, then kind, change and policy area.
 HEADS: tuple[str, ...] = (*LINK_LABELS, "kind", "change", "area")
+#: The parameters of each head in ``RelationModel.state_dict()`` (by name prefix, after the
+#: modules below): the heads share none, so each can keep the epoch it generalised best at.
+HEAD_PARAMETERS: dict[str, tuple[str, ...]] = {
+    **{name: (f"links.{name}.",) for name in LINK_LABELS},
+    "kind": ("kind.",), "change": ("change.",), "area": ("area.", "area_words.")}
 WEIGHTS_FILE = "relations.safetensors"
 META_FILE = "relations.json"
 _FORMAT, _VERSION = "govie-relations", 2

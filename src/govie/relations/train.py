@@ -25,7 +25,7 @@ from govie.document import parse_document
 from govie.errors import AnnotationError
 from govie.records import Span
 from govie.relations.features import LINK_LABELS, AreaEvidence, ValueContext, area_evidence, build_contexts
-from govie.relations.model import HEADS, RelationModel, collate, collate_area
+from govie.relations.model import HEAD_PARAMETERS, HEADS, RelationModel, collate, collate_area
 
 
 @dataclass
@@ -108,13 +108,6 @@ def _dev_losses(model: RelationModel, examples: list[Example]) -> dict[str, floa
             for h in HEADS:
                 total[h] += float(torch.nn.functional.cross_entropy(logits[h], _targets(b, h), reduction="sum"))
     return {h: total[h] / len(examples) for h in HEADS}
-
-
-#: The parameters of each head in ``RelationModel.state_dict()`` (by name prefix): the heads
-#: share no parameters, so each can keep the epoch at which it generalised best.
-HEAD_PARAMETERS: dict[str, tuple[str, ...]] = {
-    **{name: (f"links.{name}.",) for name in ("indicator", "time", "domain")},
-    "kind": ("kind.",), "change": ("change.",), "area": ("area.", "area_words.")}
 
 
 def _fit_temperatures(model: RelationModel, examples: list[Example]) -> dict[str, float]:
