@@ -360,6 +360,31 @@ def test_silver_docs_weighted_and_gold_wins(base_dir, tmp_path):
     assert m["silver_docs"] == 1 and m["train_chunks"] == len(TRAIN_DOCS) + 1
 
 
+def test_training_further_starts_from_the_trained_model(trained, tmp_path):
+    """A trained govie model given as base is fine-tuned as it is: no fresh head, its own
+    character table, and its earlier training is kept in the metadata."""
+    out, _ = trained
+    start = NerModel.for_training(out)
+    reference = NerModel.load(out)
+    assert all(torch.equal(a, b) for a, b in zip(start.state_dict().values(),
+                                                 reference.state_dict().values()))
+    assert start.meta["continued_from"]["model"] == str(out)
+    further = tmp_path / "further"
+    m = train_ner(TRAIN_DOCS, DEV_DOCS, out, further, _fast_cfg(epochs=1, lr=1e-4, head_lr=1e-4))
+    assert m["steps"] == 2
+    meta = json.loads((further / META_FILE).read_text(encoding="utf-8"))
+    assert meta["continued_from"]["training"]["steps"] == json.loads(
+        (out / META_FILE).read_text(encoding="utf-8"))["training"]["steps"]
+    assert meta["training"]["lr"] == 1e-4
+    # the head was not re-initialised: what the first run learnt is still found
+    pred = NerTagger.load(further).predict([d["text"] for d in TRAIN_DOCS])
+    gold = {(d["id"], s["start"], s["end"], s["label"]) for d in TRAIN_DOCS for s in d["spans"]}
+    found = {(d["id"], sp.start, sp.end, sp.label) for d, spans in zip(TRAIN_DOCS, pred) for sp in spans}
+    assert len(found & gold) >= 0.8 * len(gold)
+    with pytest.raises(ModelError, match="cannot be trained further"):
+        NerModel.for_training(out, ("INDICATOR", "VALUE"))
+
+
 # ---------------------------------------------------------------- CLI
 def _parser() -> argparse.ArgumentParser:
     from govie.training_cli import register
@@ -382,12 +407,17 @@ def test_cli_train_ner_end_to_end(base_dir, tmp_path, monkeypatch, capsys):
     out = tmp_path / "cli"
     args = _parser().parse_args(["train", "ner", "--annotations", "ann", "--base", str(base_dir),
                                  "--out", str(out), "--corpus", "corp", "--epochs", "1",
-                                 "--batch-size", "2", "--max-steps", "1", "--device", "cpu", "--seed", "3"])
+                                 "--batch-size", "2", "--max-steps", "1", "--device", "cpu", "--seed", "3",
+                                 "--lr", "2e-4", "--head-lr", "1e-3"])
     assert args.func(args) == 0
     assert calls == [("ann", "corp")]
     printed = capsys.readouterr().out
     assert "micro" in printed and "1 of 2 steps" in printed
-    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["config"]["seed"] == 3
+    written = json.loads((out / "metrics.json").read_text(encoding="utf-8"))["config"]
+    assert (written["seed"], written["lr"], written["head_lr"]) == (3, 2e-4, 1e-3)
+    with pytest.raises(SystemExit):
+        _parser().parse_args(["train", "ner", "--annotations", "a", "--base", "b", "--out", "o",
+                              "--lr", "0"])
 
 
 def test_cli_relations_needs_its_arguments_and_bad_numbers(capsys):

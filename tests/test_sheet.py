@@ -64,3 +64,57 @@ def test_sheet_errors_name_the_line(draft, bad, message):
     with pytest.raises(AnnotationError, match=message) as err:
         read_sheet(sheet.replace(line, bad), TEXT, doc_id="own", year=2025, level="city", source="s.sheet")
     assert f"s.sheet:{lineno}" in str(err.value)
+
+
+# ---------------------------------------------------------------- model drafts
+def _analysis():
+    """What a model could have found in TEXT: two records, one with a TIME; their areas rest
+    on the indicators, so neither gets a DOMAIN link."""
+    from govie.document import parse_document
+    from govie.pipeline import Analysis
+    from govie.quantities import parse_quantity
+    from govie.records import PolicyArea, Record, Span, Value
+
+    def span(sub, label, after=0):
+        start = TEXT.index(sub, after)
+        return Span(start, start + len(sub), label, sub)
+
+    plan = TEXT.index("二、")
+    gdp, gdp_value = span("地区生产总值", "INDICATOR", plan), span("5.5%左右", "VALUE")
+    farm, farm_value, farm_time = span("高标准农田", "INDICATOR"), span("600万亩以上", "VALUE"), span("2027年", "TIME")
+    records = [
+        Record(Value(gdp_value, parse_quantity(gdp_value.text)), gdp, year=2025,
+               policy_area=PolicyArea("economy", gdp), change="growth", kind="target"),
+        Record(Value(farm_value, parse_quantity(farm_value.text)), farm, time=farm_time, year=2027,
+               policy_area=PolicyArea("rural", farm), change="level", kind="target"),
+    ]
+    document = parse_document(TEXT, doc_id="own", year=2025)
+    return Analysis(document, [gdp, gdp_value, farm_time, farm, farm_value], records)
+
+
+def test_model_draft_becomes_a_valid_sheet_that_reads_back():
+    from govie.annotation.modeldraft import analysis_to_gold
+
+    doc = analysis_to_gold(_analysis(), doc_id="own", year=2025, level="city")
+    assert doc["annotator"] == "model-draft"
+    assert _records(doc) == {"5.5%左右": ("地区生产总值", None, "growth", "target", 2025, "economy"),
+                             "600万亩以上": ("高标准农田", "2027年", "level", "target", 2027, "rural")}
+    back = read_sheet(write_sheet(TEXT, doc), TEXT, doc_id="own", year=2025, level="city")
+    assert _records(back) == _records(doc)
+    assert validate_docs([GoldDoc.from_dict({**back, "text": TEXT})]) == []
+
+
+def test_workflow_draft_with_a_model(tmp_path):
+    """``govie annotations draft --model`` writes a sheet from the model's records."""
+    from govie.annotation.workflow import draft
+    from tiny_models import make_tiny_ner
+
+    corpus = tmp_path / "reports"
+    corpus.mkdir()
+    (corpus / "own.txt").write_text(TEXT, encoding="utf-8")
+    model = make_tiny_ner(tmp_path / "tiny", [TEXT])
+    doc = draft("own", tmp_path / "own.sheet", corpus, model=model)
+    assert doc["annotator"] == "model-draft"
+    back = read_sheet((tmp_path / "own.sheet").read_text(encoding="utf-8"), TEXT, doc_id="own",
+                      year=None, level=None)
+    assert len(back["records"]) == len(doc["records"])

@@ -746,6 +746,9 @@ _PERIOD_LEAD = re.compile(rf"(?:各位代表[！!，,]?)?(?:(?P<period>{_PERIOD}
 _SENTENCE_PERIOD_LEAD = re.compile(r"(?:[^，。；：\n]{0,12}[，,])?" + _PERIOD_LEAD.pattern)
 #: A paragraph that sets out a plan outline's targets (``《纲要草案》…设置了29项主要指标，包括：``).
 _OUTLINE_TARGETS = re.compile(r"纲要[^。；]{0,40}?(?:主要指标|主要目标)")
+#: A heading on a coming period's *opening* (``推动“十五五”开好局、起好步``) plans its first year,
+#: the report year, not the whole period.
+_PERIOD_OPENING = re.compile(r"开好局|起好步|开局|起步")
 #: Paragraphs that continue a lead ending in ``：`` as list items (``一是…``, ``——…``).
 _LIST_ITEM = re.compile(r"(?:[一二三四五六七八九十]是|——|—|[（(][一二三四五六七八九十][)）])")
 
@@ -771,7 +774,8 @@ def _lead_period(lead: "re.Match[str]") -> str:
 
 def _period_plans(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int, int, int], ...]:
     """Plan stretches about a coming five-year period (R23): a plan section whose heading names
-    such a period and not the report year (``“十五五”时期的主要目标任务``); a paragraph that opens
+    such a period and not the report year (``“十五五”时期的主要目标任务``) nor its opening
+    (``推动“十五五”开好局``: that is the first year's plan); a paragraph that opens
     on one (``“十五五”时期，…``) with the list items after it when it ends in ``：``; the rest of
     a paragraph from a sentence that opens on one; a paragraph setting out an outline's main
     targets."""
@@ -785,7 +789,8 @@ def _period_plans(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int,
             continue
         names = re.search(_PERIOD, heading.text)
         years = [y for _, y, _ in _years(heading.text)]
-        if names and report_year not in years and "今年" not in heading.text:
+        if (names and report_year not in years and "今年" not in heading.text
+                and not _PERIOD_OPENING.search(heading.text)):
             period = _coming_period(names.group(0), report_year)
             if period:
                 out.append((section.start, section.end, *period))

@@ -26,7 +26,8 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     ner.add_argument("--annotations", required=True, metavar="DIR",
                      help="gold annotation folder (with its split file)")
     ner.add_argument("--base", required=True, metavar="PATH",
-                     help="base encoder folder (from `govie base build`, or any local BERT-like model)")
+                     help="base encoder folder (from `govie base build`, or any local BERT-like "
+                          "model), or a trained govie NER model to fine-tune further")
     ner.add_argument("--out", required=True, metavar="DIR",
                      help="output folder; rerunning with the same folder resumes from its checkpoint")
     ner.add_argument("--corpus", metavar="DIR", default=None,
@@ -40,6 +41,11 @@ def register(subparsers: Any) -> argparse.ArgumentParser:
     ner.add_argument("--device", choices=("cpu", "cuda"), default=None,
                      help="default: CUDA when available")
     ner.add_argument("--seed", type=int, default=config.TRAIN_SEED, metavar="N")
+    ner.add_argument("--lr", type=_positive_float, default=config.TRAIN_LEARNING_RATE, metavar="X",
+                     help="peak learning rate of the encoder")
+    ner.add_argument("--head-lr", type=_positive_float, default=config.TRAIN_HEAD_LEARNING_RATE,
+                     metavar="X", help="peak learning rate of the tagging head (a fresh head "
+                     "learns faster; when fine-tuning a trained model further, give both the same)")
     ner.set_defaults(func=run_train_ner)
 
     rel = tasks.add_parser("relations", help="train the relation heads on a trained NER model",
@@ -65,6 +71,16 @@ def _positive(text: str) -> int:
         raise argparse.ArgumentTypeError(f"expected a whole number, got {text!r}") from None
     if value < 1:
         raise argparse.ArgumentTypeError(f"expected a number of at least 1, got {value}")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number, got {text!r}") from None
+    if not value > 0:
+        raise argparse.ArgumentTypeError(f"expected a number above 0, got {text}")
     return value
 
 
@@ -99,7 +115,8 @@ def run_train_ner(args: argparse.Namespace) -> int:
     if args.silver:
         silver = _all_rows(load_annotations(args.silver, corpus=args.corpus))
     cfg = TrainConfig(seed=args.seed, epochs=args.epochs, batch_size=args.batch_size,
-                      max_steps=args.max_steps, device=args.device or "auto")
+                      max_steps=args.max_steps, device=args.device or "auto",
+                      lr=args.lr, head_lr=args.head_lr)
     metrics = train_ner(train, dev, args.base, args.out, cfg, silver_docs=silver)
     print(format_table({"dev (strict)": metrics["dev"], "dev (overlap)": metrics["dev_overlap"]}))
     print(f"model written to {args.out} ({metrics['steps']} of {metrics['total_steps']} steps)")

@@ -1,6 +1,7 @@
 """Annotating a corpus report end to end: draft -> edit the sheet -> apply -> validate.
 
-``draft``  runs the rule-based pre-annotator on a corpus report and writes a review sheet;
+``draft``  runs the rule-based pre-annotator (or, with ``--model``, a trained model) on a
+           corpus report and writes a review sheet;
 ``apply``  reads the edited sheet and writes the stand-off gold file
            ``annotations/gold/<doc_id>.jsonl`` (no report text, only ``text_sha256``).
 Both are exposed as ``govie annotations draft|apply``; ``python -m govie.annotation.workflow``
@@ -45,9 +46,19 @@ def corpus_doc(doc_id: str, corpus: Path = DEFAULT_CORPUS) -> tuple[str, Optiona
     return text, year, row.get("level")
 
 
-def draft(doc_id: str, out: Path, corpus: Path = DEFAULT_CORPUS) -> dict[str, Any]:
+def draft(doc_id: str, out: Path, corpus: Path = DEFAULT_CORPUS,
+          model: Optional[Path] = None) -> dict[str, Any]:
+    """Write the review sheet of a corpus report, drafted by the rules or, with ``model``
+    (a trained govie model directory), by that model."""
     text, year, level = corpus_doc(doc_id, corpus)
-    doc = preannotate(text, doc_id=doc_id, year=year, level=level)
+    if model is None:
+        doc = preannotate(text, doc_id=doc_id, year=year, level=level)
+    else:
+        from govie.annotation.modeldraft import analysis_to_gold
+        from govie.pipeline import Extractor
+
+        analysis = Extractor.load(model).analyze(text, year=year, doc_id=doc_id)
+        doc = analysis_to_gold(analysis, doc_id=doc_id, year=year, level=level)
     atomic_write_text(out, write_sheet(text, doc))
     return doc
 
@@ -66,7 +77,7 @@ def apply(sheet_path: Path, doc_id: str, corpus: Path = DEFAULT_CORPUS,
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    doc = draft(args.doc_id, args.out, args.corpus)
+    doc = draft(args.doc_id, args.out, args.corpus, args.model)
     print(f"{args.out}: {len(doc['records'])} draft records")
     return 0
 
@@ -83,6 +94,9 @@ def add_commands(commands) -> None:
     d.add_argument("doc_id")
     d.add_argument("--out", type=Path, required=True)
     d.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    d.add_argument("--model", type=Path, default=None,
+                   help="draft with this trained govie model instead of the rules "
+                        "(review every record: a model draft anchors the annotator)")
     d.set_defaults(func=cmd_draft)
     a = commands.add_parser("apply", help="turn an edited sheet into annotations/gold/<doc_id>.jsonl")
     a.add_argument("sheet", type=Path)

@@ -140,6 +140,26 @@ class NerModel(torch.nn.Module):
             raise ModelError(f"{base}: cannot load the encoder ({_first_line(exc)})") from None
         return cls(encoder, labels, dropout=dropout, meta={"base": str(base)})
 
+    @classmethod
+    def for_training(cls, base_dir: Union[str, Path], labels: Sequence[str] = config.SPAN_LABELS,
+                     *, dropout: float = config.NER_DROPOUT) -> "NerModel":
+        """The model a training run starts from.
+
+        A pretrained encoder gets a fresh head (:meth:`from_base`). A trained govie NER model
+        (a folder with ``govie_ner.json``) is fine-tuned further as it is, head included: that
+        is how a model is brought up to date with newly annotated reports without repeating
+        the whole run. Its labels must be the ones asked for.
+        """
+        base = Path(base_dir)
+        if not (base / META_FILE).is_file():
+            return cls.from_base(base, labels, dropout=dropout)
+        model = cls.load(base)
+        if tuple(model.labels) != tuple(labels):
+            raise ModelError(f"{base}: a trained model with labels {', '.join(model.labels)} "
+                             f"cannot be trained further on {', '.join(labels)}")
+        model.meta["continued_from"] = {"model": str(base), "training": model.meta.pop("training", None)}
+        return model
+
     # ------------------------------------------------------------------ persistence
     def metadata(self) -> dict[str, Any]:
         return {"format": _FORMAT, "version": _VERSION, "tags": list(self.tags),

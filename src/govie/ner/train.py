@@ -445,7 +445,7 @@ def train_ner(train_docs: Iterable[Mapping[str, Any]], dev_docs: Optional[Iterab
     silver = [d for d in _read_docs(_as_rows(silver_docs), "silver", cfg.labels)
               if d.id not in gold_ids and d.text not in gold_texts]
 
-    model = NerModel.from_base(base, cfg.labels, dropout=cfg.dropout)
+    model = NerModel.for_training(base, cfg.labels, dropout=cfg.dropout)
     chars = CharEncoder.for_model_dir(base)
     chars.extend(d.text for d in (*train, *dev, *silver))
     if chars.max_id >= model.vocab_size:
