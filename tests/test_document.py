@@ -561,7 +561,7 @@ def test_plan_parts_on_a_coming_period() -> None:
 
 def test_a_heading_on_the_opening_of_a_period_plans_the_report_year() -> None:
     text = ("一、2025年工作回顾\n地区生产总值增长5%。\n"
-            "二、奋力推动“十五五”开好局、起好步\n今年主要预期目标是：地区生产总值增长5%左右。\n")
+            "二、奋力推动“十五五”开好局、起好步\n今年生产总值预期增长5%左右。\n")
     doc = parse_document(text, year=2026)
     assert doc.section_type_at(text.index("5%左右")) == "plan"
     assert doc.plan_period_at(text.index("5%左右")) is None
