@@ -87,27 +87,20 @@ def _batches(examples: list[Example], size: int = config.REL_BATCH_SIZE) -> list
     return [examples[i:i + size] for i in range(0, len(examples), size)]
 
 
-def _accuracy(model: RelationModel, examples: list[Example]) -> dict[str, float]:
+def _dev_scores(model: RelationModel, examples: list[Example]) -> tuple[dict[str, float], dict[str, float]]:
+    """Mean cross-entropy and accuracy of each head on ``examples``, in one pass."""
     model.eval()
+    loss = {h: 0.0 for h in HEADS}
     right = {h: 0 for h in HEADS}
     with torch.inference_mode():
         for batch in _batches(examples):
             logits = _logits(model, batch)
             for h in HEADS:
-                right[h] += int((logits[h].argmax(dim=1) == _targets(batch, h)).sum())
-    return {h: right[h] / len(examples) if examples else 0.0 for h in HEADS}
-
-
-def _dev_losses(model: RelationModel, examples: list[Example]) -> dict[str, float]:
-    """Mean dev cross-entropy of each head."""
-    model.eval()
-    total = {h: 0.0 for h in HEADS}
-    with torch.inference_mode():
-        for b in _batches(examples):
-            logits = _logits(model, b)
-            for h in HEADS:
-                total[h] += float(torch.nn.functional.cross_entropy(logits[h], _targets(b, h), reduction="sum"))
-    return {h: total[h] / len(examples) for h in HEADS}
+                targets = _targets(batch, h)
+                loss[h] += float(torch.nn.functional.cross_entropy(logits[h], targets, reduction="sum"))
+                right[h] += int((logits[h].argmax(dim=1) == targets).sum())
+    n = len(examples)
+    return ({h: loss[h] / n if n else 0.0 for h in HEADS}, {h: right[h] / n if n else 0.0 for h in HEADS})
 
 
 def _fit_temperatures(model: RelationModel, examples: list[Example]) -> dict[str, float]:
@@ -165,8 +158,7 @@ def train_relations(train_rows: Iterable[Mapping[str, Any]], dev_rows: Iterable[
             loss.backward()
             opt.step()
             total += float(loss.detach()) * len(batch)
-        losses = _dev_losses(model, dev) if dev else {}
-        accuracy = _accuracy(model, dev) if dev else {}
+        losses, accuracy = _dev_scores(model, dev) if dev else ({}, {})
         history.append({"epoch": epoch + 1, "loss": total / len(train),
                         "dev_loss": sum(losses.values()) if dev else math.nan, "dev_losses": losses,
                         "dev_accuracy": accuracy})
@@ -186,7 +178,7 @@ def train_relations(train_rows: Iterable[Mapping[str, Any]], dev_rows: Iterable[
     model.temperatures = _fit_temperatures(model, dev) if dev else model.temperatures
     metrics = {"train_values": len(train), "dev_values": len(dev), "history": history,
                "best_epoch": best_epoch,
-               "dev_accuracy": _accuracy(model, dev) if dev else {}, "temperatures": model.temperatures}
+               "dev_accuracy": _dev_scores(model, dev)[1] if dev else {}, "temperatures": model.temperatures}
     target = out_dir or ner_model_dir
     model.save(target, {"metrics": metrics, "ner_model": str(ner_model_dir)})
     if dev_rows:
