@@ -27,6 +27,8 @@ def main() -> int:
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--batch-sizes", default="8,32,64")
     ap.add_argument("--threads", type=int, default=None, help="torch threads (default: torch's)")
+    ap.add_argument("--word-prior", default="on", help="on, off, or on,off: with and without the "
+                    "decoder's pkuseg word-boundary prior (its cost: one segmentation per report)")
     args = ap.parse_args()
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -37,10 +39,12 @@ def main() -> int:
     texts = [f.read_text(encoding="utf-8") for f in files]
     chars = sum(map(len, texts))
     precisions = ["fp32", "int8"] if args.device == "cpu" else ["fp32"]
+    priors = args.word_prior.split(",")
     print(f"{len(texts)} reports, {chars} chars, device {args.device}, torch threads {torch.get_num_threads()}")
-    print(f"{'precision':<10}{'batch':>6}{'mode':>12}{'chars/s':>12}{'s/report':>10}{'reports/min':>13}")
-    for precision in precisions:
-        extractor = Extractor.load(args.model, device=args.device, quantize=precision == "int8")
+    print(f"{'precision':<10}{'prior':>6}{'batch':>6}{'mode':>12}{'chars/s':>12}{'s/report':>10}{'reports/min':>13}")
+    for precision, prior in [(p, w) for p in precisions for w in priors]:
+        extractor = Extractor.load(args.model, device=args.device, quantize=precision == "int8",
+                                   word_prior=prior == "on")
         extractor.extract(texts[0])  # warm-up
         for batch in [int(b) for b in args.batch_sizes.split(",")]:
             for mode in ("per-report", "all-at-once"):
@@ -53,7 +57,7 @@ def main() -> int:
                 if args.device == "cuda":
                     torch.cuda.synchronize()
                 dt = time.perf_counter() - t0
-                print(f"{precision:<10}{batch:>6}{mode:>12}{chars / dt:>12.0f}{dt / len(texts):>10.2f}"
+                print(f"{precision:<10}{prior:>6}{batch:>6}{mode:>12}{chars / dt:>12.0f}{dt / len(texts):>10.2f}"
                       f"{60 * len(texts) / dt:>13.1f}")
     return 0
 

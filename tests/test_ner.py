@@ -159,6 +159,29 @@ def test_viterbi_repairs_an_orphan_inside_tag():
     assert tags_to_spans(path, TAGS) == [(0, 3, "VALUE")]
 
 
+def test_word_prior_moves_a_span_edge_that_cuts_a_word_but_keeps_a_sure_one():
+    # chars 0-4 form "AB|CDE" as words (0-2, 2-5); the tagger ends INDICATOR after char 3,
+    # inside the word CDE, but only a little more sure of that than of ending after char 4
+    b_ind, i_ind, o = TAGS.index("B-INDICATOR"), TAGS.index("I-INDICATOR"), TAGS.index("O")
+    scores = np.full((6, len(TAGS)), -9.0)
+    scores[0, b_ind] = scores[1, i_ind] = scores[2, i_ind] = scores[3, i_ind] = 0.0
+    scores[4, o], scores[4, i_ind] = -0.6, -0.8
+    scores[5, o] = 0.0
+    mid_word = np.array([False, True, False, True, True, False])
+    plain = constrained_viterbi(scores, TAGS)
+    assert tags_to_spans(plain, TAGS) == [(0, 4, "INDICATOR")]
+    prior = dict(mid_word=mid_word, word_penalty=1.0, word_labels=("INDICATOR",))
+    assert tags_to_spans(constrained_viterbi(scores, TAGS, **prior), TAGS) == [(0, 5, "INDICATOR")]
+    # a confident edge stays where the model put it, and other labels are not charged
+    scores[4, i_ind] = -5.0
+    assert tags_to_spans(constrained_viterbi(scores, TAGS, **prior), TAGS) == [(0, 4, "INDICATOR")]
+    scores[4, i_ind] = -0.8
+    assert constrained_viterbi(scores, TAGS, mid_word=mid_word, word_penalty=1.0,
+                               word_labels=("VALUE",)) == plain
+    with pytest.raises(ValueError, match="mid_word has 2 entries"):
+        constrained_viterbi(scores, TAGS, mid_word=mid_word[:2], word_penalty=1.0, word_labels=("INDICATOR",))
+
+
 def test_tags_to_spans_reads_adjacent_and_lenient_input():
     t = {tag: i for i, tag in enumerate(TAGS)}
     ids = [t["B-TIME"], t["I-TIME"], t["B-VALUE"], t["O"], t["I-INDICATOR"], t["I-INDICATOR"], t["B-DOMAIN"]]
@@ -322,6 +345,30 @@ def test_tagger_predictions_identical_after_reload_and_valid(trained, tmp_path):
                for sp in with_regions[len(TRAIN_DOCS)])
     with pytest.raises(InputError, match="list of texts"):
         first.predict("今年")
+
+
+def test_tagger_loads_the_segmenter_for_its_word_prior_and_uses_it(trained, monkeypatch):
+    out, _ = trained
+    tagger = NerTagger.load(out)
+    assert tagger.segmenter is not None                       # the shipped pkuseg model
+    assert NerTagger.load(out, word_prior=False).segmenter is None
+    monkeypatch.setattr(config, "NER_WORD_BOUNDARY_PENALTY", 0.0)
+    assert NerTagger.load(out).segmenter is None
+
+    class EveryCharOneWord:
+        seen: list[str] = []
+
+        def mid_word(self, text):
+            self.seen.append(text)
+            return np.zeros(len(text), dtype=bool)            # nothing to charge for
+
+    monkeypatch.setattr(config, "NER_WORD_BOUNDARY_PENALTY", 1.0)
+    texts = [d["text"] for d in TRAIN_DOCS]
+    plain = NerTagger.load(out, word_prior=False)
+    probe = EveryCharOneWord()
+    plain_spans = plain.predict(texts)
+    plain.segmenter = probe
+    assert plain.predict(texts) == plain_spans and probe.seen == texts
 
 
 def test_quantized_tagger_runs_and_stays_valid(trained):

@@ -57,6 +57,13 @@ def test_extract_offsets_slice_the_original(model_dir):
         json.dumps(d, ensure_ascii=False)
 
 
+def test_the_word_prior_is_on_by_default_and_can_be_switched_off(model_dir):
+    assert Extractor.load(model_dir).tagger.segmenter is not None
+    plain = Extractor.load(model_dir, word_prior=False)
+    assert plain.tagger.segmenter is None
+    assert [r.to_dict()["value"] for r in plain.extract(REPORT)]    # still a working extractor
+
+
 def test_extract_many_equals_single_calls(model_dir):
     extractor = Extractor.load(model_dir)
     other = REPORT.replace("5.5%", "6%")

@@ -141,3 +141,16 @@ def test_missing_model_is_a_clear_error(tmp_path):
 def test_read_gold_missing_file(tmp_path):
     with pytest.raises(InputError, match="not found"):
         read_gold(tmp_path / "nope.utf8")
+
+
+@needs_model
+def test_mid_word_marks_positions_inside_words_and_script_changes_as_boundaries(seg):
+    text = "新建停车场200个，改造道路"
+    inside = seg.mid_word(text)
+    assert inside.shape == (len(text),) and not inside[0]
+    starts = {s for s, _ in seg.word_offsets(text)} | {e for _, e in seg.word_offsets(text)}
+    assert all(inside[i] == (i not in starts) for i in range(1, len(text)) if text[i - 1:i + 1].isalpha())
+    assert not inside[text.index("200")]             # Chinese -> digits is always a boundary
+    assert not inside[text.index("个")]
+    assert inside[text.index("车")] or inside[text.index("场")]   # some word spans several chars
+    assert seg.mid_word("").shape == (0,)

@@ -118,9 +118,11 @@ class Extractor:
 
     @classmethod
     def load(cls, path: Optional[str | Path] = None, *, device: Optional[str] = None,
-             quantize: bool = False) -> "Extractor":
+             quantize: bool = False, word_prior: bool = True) -> "Extractor":
         """Load the NER model at ``path`` (default: the model shipped in ``models/``) and the
-        relation heads stored beside it (the rule linker when there are none)."""
+        relation heads stored beside it (the rule linker when there are none).
+        ``word_prior=False`` decodes without the pkuseg word-boundary prior
+        (``config.NER_WORD_BOUNDARY_PENALTY``)."""
         from govie.ner.tagger import NerTagger
         from govie.relations.linker import ModelLinker
         from govie.relations.model import RelationModel
@@ -130,7 +132,7 @@ class Extractor:
             raise ModelError(f"{model_dir}: not a govie NER model (no govie_ner.json); "
                              "train one with 'govie train ner' or pass --model")
         linker = ModelLinker(RelationModel.load(model_dir)) if RelationModel.exists(model_dir) else None
-        return cls(NerTagger.load(model_dir, device=device, quantize=quantize), linker)
+        return cls(NerTagger.load(model_dir, device=device, quantize=quantize, word_prior=word_prior), linker)
 
     # -- analysis -------------------------------------------------------------------------
     def analyze_many(self, texts: Sequence[str], *, batch_size: int = EXTRACT_BATCH_SIZE,

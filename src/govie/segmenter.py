@@ -20,6 +20,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable, Optional, Sequence, Union
 
+import numpy as np
+
 from govie import config
 from govie.errors import InputError, ModelError
 
@@ -49,6 +51,8 @@ _TO_FULL = str.maketrans(_HALF_WIDTH, _FULL_WIDTH)
 _TO_HALF = str.maketrans(_FULL_WIDTH, _HALF_WIDTH)
 _ALNUM = re.compile("[0-9A-Za-z\uff10-\uff19\uff21-\uff3a\uff41-\uff5a]")
 _WHITESPACE = re.compile(r"\s+")
+#: CJK unified ideographs (and extension A): where a script change is a word boundary.
+_HAN = re.compile("[\u3400-\u4dbf\u4e00-\u9fff]")
 
 UserDict = Union[str, Path, None, bool]
 
@@ -148,6 +152,23 @@ class Segmenter:
     def word_offsets(self, text: str) -> list[tuple[int, int]]:
         """Character offsets ``(start, end)`` of the words (whitespace excluded)."""
         return [(start, end) for start, end in self._cover(text) if not text[start:end].isspace()]
+
+    def mid_word(self, text: str) -> np.ndarray:
+        """``[len(text)]`` booleans: True at ``i`` when characters ``i-1`` and ``i`` lie inside
+        one word, so that no span should begin or end between them (the NER decoder's
+        word-boundary prior). A change between Chinese and other characters always counts as
+        a boundary: pkuseg now and then glues a digit to the word before it (``规章2``), and a
+        VALUE or INDICATOR edge sits exactly there."""
+        inside = np.ones(len(text), dtype=bool)
+        if not text:
+            return inside
+        for start, end in self._cover(text):
+            inside[start] = False
+            if end < len(text):
+                inside[end] = False
+        han = np.fromiter((bool(_HAN.match(ch)) for ch in text), dtype=bool, count=len(text))
+        inside[1:] &= han[1:] == han[:-1]
+        return inside
 
     def _cover(self, text: str) -> list[tuple[int, int]]:
         """Align pkuseg's words back onto ``text`` and fill the gaps with whitespace runs."""

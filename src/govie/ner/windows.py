@@ -133,15 +133,20 @@ def merge_scores(plan: WindowPlan, window_scores: Sequence[np.ndarray]) -> np.nd
     return merged
 
 
-def decode_merged(merged: np.ndarray, regions: Sequence[Region],
-                  tags: Sequence[str]) -> list[tuple[int, int, str, float]]:
+def decode_merged(merged: np.ndarray, regions: Sequence[Region], tags: Sequence[str],
+                  mid_word: Optional[np.ndarray] = None) -> list[tuple[int, int, str, float]]:
     """Decode merged log-probabilities region by region: ``(start, end, label, confidence)``.
 
     The confidence of a span is the mean probability of the tags on the decoded path.
+    ``mid_word`` (per character of the text, :meth:`govie.segmenter.Segmenter.mid_word`)
+    switches on the decoder's word-boundary prior (``config.NER_WORD_BOUNDARY_PENALTY``).
     """
     spans: list[tuple[int, int, str, float]] = []
     for s, e in regions:
-        path = constrained_viterbi(merged[s:e], tags)
+        path = constrained_viterbi(merged[s:e], tags,
+                                   mid_word=None if mid_word is None else mid_word[s:e],
+                                   word_penalty=config.NER_WORD_BOUNDARY_PENALTY,
+                                   word_labels=config.NER_WORD_BOUNDARY_LABELS)
         for a, b, label in tags_to_spans(path, tags):
             conf = float(np.exp(merged[s + np.arange(a, b), np.asarray(path[a:b])]).mean())
             spans.append((s + a, s + b, label, conf))

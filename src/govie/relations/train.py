@@ -130,7 +130,7 @@ def train_relations(train_rows: Iterable[Mapping[str, Any]], dev_rows: Iterable[
     random.seed(seed)
     np.random.seed(seed)
     torch.manual_seed(seed)
-    tagger = NerTagger.load(ner_model_dir, device="cpu")
+    tagger = NerTagger.load(ner_model_dir, device="cpu", word_prior=False)  # states only, no decoding
     train = _examples(train_rows, tagger, batch_size, "relations: train features")
     dev = _examples(dev_rows, tagger, batch_size, "relations: dev features")
     if not train:
