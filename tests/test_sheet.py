@@ -66,6 +66,26 @@ def test_sheet_errors_name_the_line(draft, bad, message):
     assert f"s.sheet:{lineno}" in str(err.value)
 
 
+REPEAT = "2025年政府工作报告\n一、2024年工作回顾\n完善公园管理办法，年内新增公园12个。\n"
+
+
+def test_a_repeated_word_needs_its_occurrence_and_the_sheet_writes_it():
+    start, end = REPEAT.index("完善"), REPEAT.index("。") + 1
+    sheet = (f"== S {start} {end} [review] 2024年工作回顾\n"
+             "R 12个 | 公园 | - | - | increment | actual | 2024 | urban\n")
+    with pytest.raises(AnnotationError, match=r"occurs 2 times.*nearest the VALUE is 公园@2") as err:
+        read_sheet(sheet, REPEAT, doc_id="own", year=2025, level="city", source="r.sheet")
+    assert "r.sheet:2" in str(err.value)
+    back = read_sheet(sheet.replace("| 公园 |", "| 公园@2 |"), REPEAT, doc_id="own", year=2025, level="city")
+    spans = {sp["id"]: sp for sp in back["spans"]}
+    indicator = spans[back["records"][0]["indicator"]]
+    assert REPEAT[indicator["start"]:indicator["end"]] == "公园" and indicator["start"] == REPEAT.index("公园12")
+    # written back, the reference carries its occurrence, so the round trip holds
+    again = write_sheet(REPEAT, back)
+    assert "R 12个 | 公园@2 |" in again
+    assert read_sheet(again, REPEAT, doc_id="own", year=2025, level="city")["records"] == back["records"]
+
+
 # ---------------------------------------------------------------- model drafts
 def _analysis():
     """What a model could have found in TEXT: two records, one with a TIME; their areas rest

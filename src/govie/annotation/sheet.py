@@ -11,8 +11,8 @@ Sheet grammar (one block per sentence)::
     > <the sentence text, for reading; ignored on input>
     R <VALUE> | <INDICATOR> | <TIME> | <DOMAIN> | <change> | <kind> | <year> | <area> [| k=v ...]
 
-A span reference is the exact text as it appears in that sentence, optionally ``@n`` for its
-n-th occurrence there (default 1); ``-`` means none. ``year`` is ``2025`` or ``2021-2025``
+A span reference is the exact text as it appears in that sentence, with ``@n`` for its
+n-th occurrence there when the text occurs more than once (required then); ``-`` means none. ``year`` is ``2025`` or ``2021-2025``
 (year_start-year) or ``-``. Optional ``k=v`` pairs override the parsed quantity
 (``number= unit= qualifier= low= high=``). Lines starting with ``#`` are comments.
 """
@@ -38,17 +38,21 @@ class _Block:
     line: int
 
 
-def _ref(text: str, offset: int, start: int, end: int) -> str:
-    """Render the span [start, end) of a sentence starting at ``offset`` as ``text@n``."""
-    piece = text[start:end]
-    sentence = text[offset:]
-    n, pos = 0, -1
-    while True:
+def _occurrences(sentence: str, piece: str) -> list[int]:
+    """Start offsets of every occurrence of ``piece`` in ``sentence`` (overlaps included)."""
+    found, pos = [], sentence.find(piece)
+    while pos >= 0:
+        found.append(pos)
         pos = sentence.find(piece, pos + 1)
-        if pos < 0 or offset + pos > start:
-            break
-        n += 1
-    return piece if n <= 1 else f"{piece}@{n}"
+    return found
+
+
+def _ref(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> str:
+    """Render the span [start, end) of a sentence as ``text``, or ``text@n`` when that text
+    occurs more than once in the sentence (``read_sheet`` refuses such a bare reference)."""
+    piece = text[start:end]
+    found = _occurrences(text[sentence_start:sentence_end], piece)
+    return piece if len(found) <= 1 else f"{piece}@{found.index(start - sentence_start) + 1}"
 
 
 def write_sheet(text: str, doc: dict[str, Any], *, all_sentences: bool = False) -> str:
@@ -71,7 +75,7 @@ def write_sheet(text: str, doc: dict[str, Any], *, all_sentences: bool = False) 
             cells = []
             for key in ("value", "indicator", "time", "domain"):
                 sp = spans.get(r.get(key)) if r.get(key) else None
-                cells.append(_ref(text, sent.start, sp["start"], sp["end"]) if sp else "-")
+                cells.append(_ref(text, sent.start, sent.end, sp["start"], sp["end"]) if sp else "-")
             year = r.get("year")
             year_cell = "-" if year is None else (f"{r['year_start']}-{year}" if r.get("year_start") else str(year))
             cells += [r["change"], r["kind"], year_cell, r["policy_area"]]
@@ -79,18 +83,29 @@ def write_sheet(text: str, doc: dict[str, Any], *, all_sentences: bool = False) 
     return "\n".join(lines) + "\n"
 
 
-def _resolve(text: str, block: _Block, ref: str, where: str) -> Optional[tuple[int, int]]:
+def _resolve(text: str, block: _Block, ref: str, where: str,
+             near: Optional[int] = None) -> Optional[tuple[int, int]]:
+    """Offsets of a span reference. A bare reference (no ``@n``) to text that occurs more
+    than once in the sentence is refused: read as the first occurrence it silently linked
+    the wrong one (22 gold records had an indicator at an earlier repeat of its words,
+    ``耕地保护…净增耕地20万亩``); ``near`` (the VALUE's offset) names the likely one."""
     if ref in ("-", ""):
         return None
     m = re.fullmatch(r"(.+?)(?:@(\d+))?", ref)
     piece, nth = m.group(1), int(m.group(2) or 1)
     sentence = text[block.start:block.end]
-    pos = -1
-    for _ in range(nth):
-        pos = sentence.find(piece, pos + 1)
-        if pos < 0:
-            raise AnnotationError(f"{where}: '{piece}' (occurrence {nth}) is not in the sentence "
-                                  f"at {block.start}-{block.end}")
+    found = _occurrences(sentence, piece)
+    if len(found) < nth:
+        raise AnnotationError(f"{where}: '{piece}' (occurrence {nth}) is not in the sentence "
+                              f"at {block.start}-{block.end}")
+    if m.group(2) is None and len(found) > 1:
+        hint = ""
+        if near is not None:
+            nearest = min(range(len(found)), key=lambda i: abs(block.start + found[i] - near))
+            hint = f"; the one nearest the VALUE is {piece}@{nearest + 1}"
+        raise AnnotationError(f"{where}: '{piece}' occurs {len(found)} times in the sentence at "
+                              f"{block.start}-{block.end}: write {piece}@n{hint}")
+    pos = found[nth - 1]
     return block.start + pos, block.start + pos + len(piece)
 
 
@@ -165,10 +180,10 @@ def read_sheet(sheet: str, text: str, *, doc_id: str, year: Optional[int], level
         if not y_match:
             raise AnnotationError(f"{where}: year '{year_cell}' is not YYYY, YYYY-YYYY or -")
         records.append({
-            "indicator": span_id(_resolve(text, block, ind_ref, where), "INDICATOR", where),
+            "indicator": span_id(_resolve(text, block, ind_ref, where, value_pos[0]), "INDICATOR", where),
             "value": vid,
-            "time": span_id(_resolve(text, block, time_ref, where), "TIME", where),
-            "domain": span_id(_resolve(text, block, dom_ref, where), "DOMAIN", where),
+            "time": span_id(_resolve(text, block, time_ref, where, value_pos[0]), "TIME", where),
+            "domain": span_id(_resolve(text, block, dom_ref, where, value_pos[0]), "DOMAIN", where),
             "number": _number(overrides["number"], where) if "number" in overrides else q.number,
             "unit": overrides.get("unit", q.unit),
             "qualifier": qualifier,
