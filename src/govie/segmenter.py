@@ -160,12 +160,8 @@ class Segmenter:
         a boundary: pkuseg now and then glues a digit to the word before it (``规章2``), and a
         VALUE or INDICATOR edge sits exactly there."""
         inside = np.ones(len(text), dtype=bool)
-        if not text:
-            return inside
-        for start, end in self._cover(text):
+        for start, _ in self._cover(text):  # the pieces tile the text: each end is a start
             inside[start] = False
-            if end < len(text):
-                inside[end] = False
         han = np.fromiter((bool(_HAN.match(ch)) for ch in text), dtype=bool, count=len(text))
         inside[1:] &= han[1:] == han[:-1]
         return inside
@@ -267,13 +263,15 @@ def apply_user_dict(pkuseg: object, dict_path: Optional[Path]) -> None:
 
 
 @lru_cache(maxsize=1)
-def _default_segmenter() -> Segmenter:
+def default_segmenter() -> Segmenter:
+    """The shipped model with its user dictionary, loaded once per process and shared (the
+    module-level ``segment`` and the NER decoder's word-boundary prior read it)."""
     return load_segmenter()
 
 
 def segment(text: str, segmenter: Optional[Segmenter] = None) -> list[str]:
     """Segment ``text`` with the shipped model (loaded once); ``"".join`` gives ``text``."""
-    return (segmenter or _default_segmenter()).segment(text)
+    return (segmenter or default_segmenter()).segment(text)
 
 
 # ------------------------------------------------------------------------ scoring

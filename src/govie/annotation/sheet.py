@@ -12,9 +12,10 @@ Sheet grammar (one block per sentence)::
     R <VALUE> | <INDICATOR> | <TIME> | <DOMAIN> | <change> | <kind> | <year> | <area> [| k=v ...]
 
 A span reference is the exact text as it appears in that sentence, with ``@n`` for its
-n-th occurrence there when the text occurs more than once (required then); ``-`` means none. ``year`` is ``2025`` or ``2021-2025``
-(year_start-year) or ``-``. Optional ``k=v`` pairs override the parsed quantity
-(``number= unit= qualifier= low= high=``). Lines starting with ``#`` are comments.
+n-th occurrence there, required when the text occurs more than once; ``-`` means none.
+``year`` is ``2025`` or ``2021-2025`` (year_start-year) or ``-``. Optional ``k=v`` pairs
+override the parsed quantity (``number= unit= qualifier= low= high=``). Lines starting with
+``#`` are comments.
 """
 from __future__ import annotations
 

@@ -101,9 +101,9 @@ class NerTagger:
         model = NerModel.load(directory, device="cpu")
         segmenter = None
         if word_prior and config.NER_WORD_BOUNDARY_PENALTY > 0:
-            from govie.segmenter import load_segmenter
+            from govie.segmenter import default_segmenter
 
-            segmenter = load_segmenter()
+            segmenter = default_segmenter()
         return cls(model, chars, device=device, quantize=quantize, segmenter=segmenter)
 
     # ------------------------------------------------------------------ scoring
