@@ -92,6 +92,18 @@ def test_not_values(text):
     assert find_quantities(text) == []
 
 
+def test_shares_of_a_whole_split_and_other_ratios_do_not():
+    assert [m.text for m in find_quantities("结构由12：50：38调整为11.5∶49∶39.5。")] == \
+        ["12", "50", "38", "11.5", "49", "39.5"]
+    assert find_quantities("城乡收入比缩小到2.3∶1，时刻08:30:15。") == []
+
+
+def test_tenths_and_medals_are_quantities_but_not_inside_words():
+    found = [(m.text, m.quantity.unit) for m in find_quantities("超两成，夺得3金1银4铜，共7个成员单位")]
+    assert found == [("超两成", "成"), ("3金", "金"), ("1银", "银"), ("4铜", "铜"), ("7个", "个")]
+    assert find_quantities("一成不变，三成员，设立5金融机构") == []
+
+
 def test_may_hold_value():
     assert may_hold_value("增长百分之七")
     assert may_hold_value("达到5%")
@@ -123,6 +135,11 @@ def _delimit(text: str, model_text: str, occurrence: int = 0) -> list[str]:
     ("更新设备6.5万台（套），", "6.5万台（套）", ["6.5万台（套）"]),      # bracketed alternative unit
     ("打造千亿级产业集群。", "千亿级", ["千亿级"]),                       # no quantity: the model decides
     ("增长5.5%左右。", "5.5%左右", ["5.5%左右"]),                       # already exact
+    ("改造惠及3万多家庭。", "3万多家", ["3万多"]),                       # 家 starts 家庭: no unit
+    ("一个有13亿人口的大国。", "13亿人", ["13亿"]),                      # 人 starts 人口
+    ("选手夺得2金2银。", "2金2银", ["2金", "2银"]),                      # medals: one value each
+    ("三次产业结构为12.5∶40.1∶47.4，", "40.1∶47.4", ["40.1", "47.4"]),  # shares of a whole
+    ("比往年偏多六成。", "六", ["六成"]),                                # tenths after one numeral
 ])
 def test_delimit_value_lets_the_grammar_set_the_extent(text, model_span, expected):
     assert _delimit(text, model_span) == expected

@@ -61,7 +61,7 @@ UNITS: tuple[str, ...] = (
     "个", "家", "所", "项", "座", "条", "套", "张", "台", "辆", "艘", "架", "部", "处", "间",
     "床", "份", "场", "次", "件", "只", "头", "棵", "株", "口", "篇", "批", "种", "类", "支",
     "对", "块", "片", "宗", "笔", "班", "列", "趟", "层", "栋", "幢", "级", "星", "起", "门", "GW", "MW", "kW",
-    "头只",
+    "头只", "金", "银", "铜",  # medals: 8金9银6铜 are three values (the gold files' convention)
 )
 _UNITS_SORTED = sorted(set(UNITS), key=len, reverse=True)
 
@@ -95,7 +95,18 @@ _PREFIX_WORD_CLASHES = frozenset({"节约", "制约", "条约", "签约", "契�
 #: A unit character that starts a longer word is not a unit: 5个人口 / 3家庭 / 2人民 / 3.0方案
 #: (方 alone is cubic metres: 370亿方 of gas).
 _UNIT_WORD_CONTINUATIONS: dict[str, str] = {"人": "口民员才", "家": "庭乡长", "所": "有以在", "名": "单称",
-                                             "方": "案面式向法针位阵舱"}
+                                             "方": "案面式向法针位阵舱", "成": "员果立绩效本功长就交型熟",
+                                             "金": "融额属牌奖库币钱砖", "银": "行河幕发", "铜": "矿牌业材"}
+
+#: Tenths after one Chinese numeral are a quantity (``六成``, ``超两成``), unlike a lone numeral
+#: before other measure words (``一个中心``); ``一成`` is left out (``一成不变``).
+_TENTHS_NUMERALS = "两二三四五六七八九"
+
+#: Shares of a whole written as a ratio (``15.5∶32.1∶52.4``, ``60：40``): each part is its own
+#: VALUE (unit ``''``), as the gold files code every such structure. A ratio whose parts do
+#: not add up to a whole (``2.04∶1``, ``1∶3.4``) stays one value, which the model delimits.
+_RATIO = re.compile(r"(?<![\d.:])\d+(?:\.\d+)?(?::\d+(?:\.\d+)?){1,3}(?![\d.:])")
+_SHARE_TOTAL, _SHARE_TOLERANCE = 100.0, 1.0
 
 #: Contexts that make a match *not* a value (guideline §1 "Not values").
 _NOT_BEFORE = re.compile(r"(?:第|[A-Za-z+＋“\"])$")
@@ -290,7 +301,8 @@ def _plausible(norm: str, start: int, end: int, core: str) -> bool:
     if re.fullmatch(_CN_QTY, core):
         num = re.match(_CN_NUM, core).group(0)
         # A lone 一/两/几 + measure word is usually an article ("一个中心", "两项制度").
-        if len(num) == 1 and num in "一两二三四五六七八九十百千万亿零〇":
+        if len(num) == 1 and num in "一两二三四五六七八九十百千万亿零〇" \
+                and not (core == num + "成" and num in _TENTHS_NUMERALS):
             return False
     return True
 
@@ -319,6 +331,23 @@ def find_quantities(text: str) -> list[QuantityMatch]:
             continue
         o_start, o_end = norm.to_original(start, end)
         out.append(QuantityMatch(o_start, o_end, text[o_start:o_end], quantity))
+    shares = _share_parts(text, norm)
+    if shares:
+        out = sorted([m for m in out if not any(m.start < s.end and s.start < m.end for s in shares)] + shares,
+                     key=lambda m: m.start)
+    return out
+
+
+def _share_parts(text: str, norm) -> list[QuantityMatch]:
+    """Each part of a ratio of shares (parts adding up to 100) as a bare-number quantity."""
+    out: list[QuantityMatch] = []
+    for m in _RATIO.finditer(norm.text):
+        parts = list(re.finditer(r"\d+(?:\.\d+)?", m.group()))
+        if abs(sum(float(p.group()) for p in parts) - _SHARE_TOTAL) > _SHARE_TOLERANCE:
+            continue
+        for p in parts:
+            o_start, o_end = norm.to_original(m.start() + p.start(), m.start() + p.end())
+            out.append(QuantityMatch(o_start, o_end, text[o_start:o_end], parse_quantity(text[o_start:o_end])))
     return out
 
 
@@ -358,11 +387,23 @@ def delimit_value(start: int, end: int, matches: Sequence[QuantityMatch], text: 
     """
     over = [m for m in matches if m.start < end and start < m.end]
     if not over:
-        return [(start, end)]
+        return [_without_word_unit(text, start, end)]
     cuts_one = any(m.start < start or m.end > end for m in over)
-    if not cuts_one and known_unit(parse_quantity(text[start:end]).unit):
+    if not cuts_one and known_unit(parse_quantity(text[start:end]).unit) \
+            and _without_word_unit(text, start, end) == (start, end):
         return [(start, end)]
     return [(m.start, m.end) for m in over]
+
+
+def _without_word_unit(text: str, start: int, end: int) -> tuple[int, int]:
+    """A span ending in a unit character that starts a longer word (``3万多家`` before ``庭``,
+    ``13亿人`` before ``口``) without that character, when a number remains: the grammar's
+    :data:`_UNIT_WORD_CONTINUATIONS` applied to a model's extent."""
+    last, nxt = text[end - 1:end], text[end:end + 1]
+    if end - start > 1 and nxt and nxt in _UNIT_WORD_CONTINUATIONS.get(last, "") \
+            and parse_quantity(text[start:end - 1]).number is not None:
+        return start, end - 1
+    return start, end
 
 
 _NUMERIC_HINT = re.compile(r"[0-9０-９二三四五六七八九十百千万亿两〇零%％‰倍]|百分之")
