@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 import govie
@@ -96,6 +97,27 @@ def test_relation_heads_train_save_and_load_into_the_extractor(model_dir, tmp_pa
     records = extractor.extract(REPORT)
     assert all(REPORT[r.value.span.start:r.value.span.end] == r.value.span.text for r in records)
     assert all(0.0 <= r.score <= 1.0 and "raw_score" in r.extra for r in records)
+
+
+def test_calibrate_only_refits_the_record_map_and_keeps_the_heads(model_dir, tmp_path):
+    import json
+    import shutil
+
+    from govie.relations.train import recalibrate_records
+
+    out = tmp_path / "recalibrated"
+    shutil.copytree(model_dir, out)
+    train_relations([_gold_row()], [_gold_row()], out, epochs=2)
+    fitted = RelationModel.load(out).record_calibration
+    weights = (out / "relations.safetensors").read_bytes()
+    meta = json.loads((out / "relations.json").read_text(encoding="utf-8"))
+    meta["record_calibration"] = [5.0, -3.0]  # a stale map, as after a change to decoding
+    (out / "relations.json").write_text(json.dumps(meta), encoding="utf-8")
+    again = recalibrate_records([_gold_row()], out)
+    assert np.allclose(again, fitted, atol=1e-6)          # the map the training run fit on raw scores
+    assert RelationModel.load(out).record_calibration == pytest.approx(fitted)
+    assert (out / "relations.safetensors").read_bytes() == weights
+    assert json.loads((out / "relations.json").read_text(encoding="utf-8"))["metrics"]["history"] == meta["metrics"]["history"]
 
 
 def test_missing_model_is_a_clear_error(tmp_path):

@@ -198,6 +198,7 @@ def _fit_record_calibration(dev_rows: list[Mapping[str, Any]], ner_model_dir, he
     from govie.relations.linker import ModelLinker
 
     extractor = Extractor(NerTagger.load(ner_model_dir, device="cpu"), ModelLinker(RelationModel.load(heads_dir)))
+    extractor.record_calibration = None  # fit on raw scores, whatever map the heads carry now
     preds = predict_with_model(dev_rows, extractor=extractor, batch_size=batch_size)
     scores, correct = [], []
     for row, pred in zip(dev_rows, preds):
@@ -207,3 +208,31 @@ def _fit_record_calibration(dev_rows: list[Mapping[str, Any]], ner_model_dir, he
             scores.append(rec["score"])
             correct.append(g is not None and record_correct(g, rec))
     return platt_fit(scores, correct)
+
+
+def recalibrate_records(dev_rows: Iterable[Mapping[str, Any]], model_dir: Union[str, Path], *,
+                        batch_size: int = config.NER_BATCH_SIZE) -> tuple[float, float]:
+    """Refit only the record-score Platt map of the heads in ``model_dir`` on dev; weights,
+    temperatures and the rest of ``relations.json`` stay as they are.
+
+    Why: the map is fit on the whole extractor's raw scores, so a change to decoding or to the
+    quantity grammar (a new prior, another VALUE extent) leaves it stale although the heads are
+    unchanged; refitting it costs one pass over dev instead of retraining.
+    """
+    import json
+
+    from govie.relations.model import META_FILE
+
+    rows = list(dev_rows)
+    if not rows:
+        raise AnnotationError("no dev documents: the record scores are calibrated on the dev split")
+    meta = json.loads((Path(model_dir) / META_FILE).read_text(encoding="utf-8"))
+    ner_model_dir = meta.get("ner_model") or str(model_dir)
+    if not Path(ner_model_dir, "govie_ner.json").is_file():  # the heads were moved with their NER model
+        ner_model_dir = str(model_dir)
+    calibration = _fit_record_calibration(rows, ner_model_dir, model_dir, batch_size)
+    model = RelationModel.load(model_dir)
+    model.record_calibration = calibration
+    metrics = dict(meta.get("metrics", {}), record_calibration=calibration)
+    model.save(model_dir, {"metrics": metrics, "ner_model": meta.get("ner_model", str(model_dir))})
+    return calibration
