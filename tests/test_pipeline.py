@@ -118,6 +118,8 @@ def test_calibrate_only_refits_the_record_map_and_keeps_the_heads(model_dir, tmp
     assert RelationModel.load(out).record_calibration == pytest.approx(fitted)
     assert (out / "relations.safetensors").read_bytes() == weights
     assert json.loads((out / "relations.json").read_text(encoding="utf-8"))["metrics"]["history"] == meta["metrics"]["history"]
+    with pytest.raises(govie.errors.ModelError, match="no relation heads"):
+        recalibrate_records([_gold_row()], model_dir)   # an NER model without heads
 
 
 def test_missing_model_is_a_clear_error(tmp_path):

@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
-from govie.normalize import normalize
+from govie.normalize import NormalizedText, normalize
 from govie.records import Quantity
 
 # --- vocabulary tables --------------------------------------------------------------------
@@ -338,7 +338,7 @@ def find_quantities(text: str) -> list[QuantityMatch]:
     return out
 
 
-def _share_parts(text: str, norm) -> list[QuantityMatch]:
+def _share_parts(text: str, norm: NormalizedText) -> list[QuantityMatch]:
     """Each part of a ratio of shares (parts adding up to 100) as a bare-number quantity."""
     out: list[QuantityMatch] = []
     for m in _RATIO.finditer(norm.text):

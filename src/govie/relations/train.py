@@ -9,6 +9,7 @@ temperature scaling per head on dev so that probabilities are calibrated.
 """
 from __future__ import annotations
 
+import json
 import math
 import random
 from dataclasses import dataclass
@@ -22,10 +23,10 @@ from tqdm.auto import tqdm
 from govie import config
 from govie.config import CHANGES, KINDS, POLICY_AREAS
 from govie.document import parse_document
-from govie.errors import AnnotationError
+from govie.errors import AnnotationError, ModelError
 from govie.records import Span
 from govie.relations.features import LINK_LABELS, AreaEvidence, ValueContext, area_evidence, build_contexts
-from govie.relations.model import HEAD_PARAMETERS, HEADS, RelationModel, collate, collate_area
+from govie.relations.model import HEAD_PARAMETERS, HEADS, META_FILE, RelationModel, collate, collate_area
 
 
 @dataclass
@@ -219,19 +220,17 @@ def recalibrate_records(dev_rows: Iterable[Mapping[str, Any]], model_dir: Union[
     quantity grammar (a new prior, another VALUE extent) leaves it stale although the heads are
     unchanged; refitting it costs one pass over dev instead of retraining.
     """
-    import json
-
-    from govie.relations.model import META_FILE
-
     rows = list(dev_rows)
     if not rows:
         raise AnnotationError("no dev documents: the record scores are calibrated on the dev split")
+    if not RelationModel.exists(model_dir):
+        raise ModelError(f"{model_dir}: no relation heads to recalibrate; train them with `govie train relations`")
+    model = RelationModel.load(model_dir)  # refuses a file of another format with its own message
     meta = json.loads((Path(model_dir) / META_FILE).read_text(encoding="utf-8"))
     ner_model_dir = meta.get("ner_model") or str(model_dir)
     if not Path(ner_model_dir, "govie_ner.json").is_file():  # the heads were moved with their NER model
         ner_model_dir = str(model_dir)
     calibration = _fit_record_calibration(rows, ner_model_dir, model_dir, batch_size)
-    model = RelationModel.load(model_dir)
     model.record_calibration = calibration
     metrics = dict(meta.get("metrics", {}), record_calibration=calibration)
     model.save(model_dir, {"metrics": metrics, "ner_model": meta.get("ner_model", str(model_dir))})
