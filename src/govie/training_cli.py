@@ -110,13 +110,6 @@ def run_train_ner(args: argparse.Namespace) -> int:
 
     gold = load_annotations(args.annotations, corpus=args.corpus)
     train, dev = _split(gold, "train"), _split(gold, "dev")
-    if getattr(args, "calibrate_only", False):  # Namespaces built by hand may lack it
-        from govie.relations.train import recalibrate_records
-
-        a, b = recalibrate_records(list(dev or []), args.model)
-        print(f"record scores recalibrated on {len(dev or [])} dev documents: Platt a={a:.3f} b={b:.3f}; "
-              f"written to {args.model}")
-        return 0
     if train is None or len(train) == 0:
         raise GovieError(f"{args.annotations}: no documents in the train split")
     if dev is None or len(dev) == 0:
@@ -140,7 +133,7 @@ def run_train_relations(args: argparse.Namespace) -> int:
 
     gold = load_annotations(args.annotations, corpus=args.corpus)
     train, dev = _split(gold, "train"), _split(gold, "dev")
-    if getattr(args, "calibrate_only", False):  # Namespaces built by hand may lack it
+    if args.calibrate_only:
         from govie.relations.train import recalibrate_records
 
         a, b = recalibrate_records(list(dev or []), args.model)

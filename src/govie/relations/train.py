@@ -183,13 +183,14 @@ def train_relations(train_rows: Iterable[Mapping[str, Any]], dev_rows: Iterable[
     target = out_dir or ner_model_dir
     model.save(target, {"metrics": metrics, "ner_model": str(ner_model_dir)})
     if dev_rows:
-        model.record_calibration = _fit_record_calibration(list(dev_rows), ner_model_dir, target, batch_size)
+        model.record_calibration = _fit_record_calibration(list(dev_rows), ner_model_dir,
+                                                           RelationModel.load(target), batch_size)
         metrics["record_calibration"] = model.record_calibration
         model.save(target, {"metrics": metrics, "ner_model": str(ner_model_dir)})
     return metrics
 
 
-def _fit_record_calibration(dev_rows: list[Mapping[str, Any]], ner_model_dir, heads_dir,
+def _fit_record_calibration(dev_rows: list[Mapping[str, Any]], ner_model_dir, heads: RelationModel,
                             batch_size: int) -> tuple[float, float]:
     """Run the whole extractor on dev and fit the Platt map of record scores to correctness."""
     from govie.calibration import platt_fit
@@ -198,7 +199,7 @@ def _fit_record_calibration(dev_rows: list[Mapping[str, Any]], ner_model_dir, he
     from govie.pipeline import Extractor
     from govie.relations.linker import ModelLinker
 
-    extractor = Extractor(NerTagger.load(ner_model_dir, device="cpu"), ModelLinker(RelationModel.load(heads_dir)))
+    extractor = Extractor(NerTagger.load(ner_model_dir, device="cpu"), ModelLinker(heads))
     extractor.record_calibration = None  # fit on raw scores, whatever map the heads carry now
     preds = predict_with_model(dev_rows, extractor=extractor, batch_size=batch_size)
     scores, correct = [], []
@@ -230,7 +231,7 @@ def recalibrate_records(dev_rows: Iterable[Mapping[str, Any]], model_dir: Union[
     ner_model_dir = meta.get("ner_model") or str(model_dir)
     if not Path(ner_model_dir, "govie_ner.json").is_file():  # the heads were moved with their NER model
         ner_model_dir = str(model_dir)
-    calibration = _fit_record_calibration(rows, ner_model_dir, model_dir, batch_size)
+    calibration = _fit_record_calibration(rows, ner_model_dir, model, batch_size)
     model.record_calibration = calibration
     metrics = dict(meta.get("metrics", {}), record_calibration=calibration)
     model.save(model_dir, {"metrics": metrics, "ner_model": meta.get("ner_model", str(model_dir))})
