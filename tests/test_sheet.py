@@ -1,6 +1,8 @@
 """Review sheets and the rule-based pre-annotator, on report-shaped text written for the tests."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from govie.annotation.preannotate import preannotate
@@ -132,9 +134,45 @@ def test_workflow_draft_with_a_model(tmp_path):
     corpus = tmp_path / "reports"
     corpus.mkdir()
     (corpus / "own.txt").write_text(TEXT, encoding="utf-8")
+    (tmp_path / "MANIFEST.tsv").write_text("file\tyear\tlevel\nreports/own.txt\t2025\tcity\n", encoding="utf-8")
     model = make_tiny_ner(tmp_path / "tiny", [TEXT])
-    doc = draft("own", tmp_path / "own.sheet", corpus, model=model)
+    doc = draft("own", tmp_path / "own.sheet", corpus, model=model, draft_json=tmp_path / "own.draft.jsonl")
     assert doc["annotator"] == "model-draft"
     back = read_sheet((tmp_path / "own.sheet").read_text(encoding="utf-8"), TEXT, doc_id="own",
-                      year=None, level=None)
+                      year=2025, level="city")
     assert len(back["records"]) == len(doc["records"])
+    # the kept draft is a stand-off file that agreement reads against the corrected one
+    from govie.annotation.agreement import agreement
+    from govie.annotation.workflow import apply
+
+    saved = json.loads((tmp_path / "own.draft.jsonl").read_text(encoding="utf-8"))
+    assert "text" not in saved and saved["text_sha256"] and saved["annotator"] == "model-draft"
+    gold = apply(tmp_path / "own.sheet", "own", corpus, out=tmp_path / "own.jsonl")
+    report = agreement(str(tmp_path / "own.draft.jsonl"), str(gold), corpus)
+    assert report["documents"] == ["own"]
+    if doc["records"]:
+        assert report["records"]["f1"] == 1.0
+
+
+def test_a_span_in_another_sentence_is_written_by_offset_and_reads_back(draft):
+    """An INDICATOR the model linked in a neighbouring sentence is written ``text@at<offset>``:
+    a bare reference would name (or silently take) the words in the value's own sentence."""
+    spans = {s["id"]: s for s in draft["spans"]}
+    earlier = TEXT.index("地区生产总值")                     # in the review sentence
+    target = next(r for r in draft["records"] if TEXT[spans[r["value"]]["start"]:spans[r["value"]]["end"]] == "5.5%左右")
+    draft["spans"].append({"id": "far", "start": earlier, "end": earlier + 6, "label": "INDICATOR"})
+    target["indicator"] = "far"
+    sheet = write_sheet(TEXT, draft)
+    assert f"R 5.5%左右 | 地区生产总值@at{earlier} |" in sheet
+    back = read_sheet(sheet, TEXT, doc_id="own", year=2025, level="city")
+    back_spans = {s["id"]: s for s in back["spans"]}
+    record = next(r for r in back["records"] if TEXT[back_spans[r["value"]]["start"]:back_spans[r["value"]]["end"]] == "5.5%左右")
+    assert back_spans[record["indicator"]]["start"] == earlier
+
+
+def test_an_offset_reference_to_other_words_is_refused(draft):
+    sheet = write_sheet(TEXT, draft)
+    line = next(l for l in sheet.splitlines() if l.startswith("R 5.5%左右"))
+    edited = sheet.replace(line, "R 5.5%左右 | 地区生产总值@at3 | - | - | growth | target | 2025 | economy")
+    with pytest.raises(AnnotationError, match=r"sheet:\d+: '地区生产总值' is not at offset 3"):
+        read_sheet(edited, TEXT, doc_id="own", year=2025, level="city")

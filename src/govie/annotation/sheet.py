@@ -13,6 +13,9 @@ Sheet grammar (one block per sentence)::
 
 A span reference is the exact text as it appears in that sentence, with ``@n`` for its
 n-th occurrence there, required when the text occurs more than once; ``-`` means none.
+A span in another sentence (an INDICATOR named in the sentence before its values) is
+``text@at<offset>``, its start offset in the document: ``@n`` counts occurrences in the
+block's own sentence and cannot name it.
 ``year`` is ``2025`` or ``2021-2025`` (year_start-year) or ``-``. Optional ``k=v`` pairs
 override the parsed quantity (``number= unit= qualifier= low= high=``). Lines starting with
 ``#`` are comments.
@@ -28,6 +31,8 @@ from govie.document import parse_document
 from govie.errors import AnnotationError
 from govie.quantities import may_hold_value, parse_quantity
 
+#: Marks a reference by document offset (a span outside the block's sentence).
+_AT_OFFSET = "@at"
 FIELDS = ("VALUE", "INDICATOR", "TIME", "DOMAIN", "change", "kind", "year", "area")
 OVERRIDABLE = ("number", "unit", "qualifier", "low", "high")
 
@@ -50,8 +55,11 @@ def _occurrences(sentence: str, piece: str) -> list[int]:
 
 def _ref(text: str, sentence_start: int, sentence_end: int, start: int, end: int) -> str:
     """Render the span [start, end) of a sentence as ``text``, or ``text@n`` when that text
-    occurs more than once in the sentence (``read_sheet`` refuses such a bare reference)."""
+    occurs more than once in the sentence (``read_sheet`` refuses such a bare reference),
+    or ``text@at<start>`` when the span lies outside the sentence."""
     piece = text[start:end]
+    if not (sentence_start <= start and end <= sentence_end):
+        return f"{piece}{_AT_OFFSET}{start}"
     found = _occurrences(text[sentence_start:sentence_end], piece)
     return piece if len(found) <= 1 else f"{piece}@{found.index(start - sentence_start) + 1}"
 
@@ -92,6 +100,13 @@ def _resolve(text: str, block: _Block, ref: str, where: str,
     ``耕地保护…净增耕地20万亩``); ``near`` (the VALUE's offset) names the likely one."""
     if ref in ("-", ""):
         return None
+    at = re.fullmatch(rf"(.+?){_AT_OFFSET}(\d+)", ref)
+    if at:
+        piece, start = at.group(1), int(at.group(2))
+        if text[start:start + len(piece)] != piece:
+            raise AnnotationError(f"{where}: '{piece}' is not at offset {start} "
+                                  f"(the text there is '{text[start:start + len(piece)]}')")
+        return start, start + len(piece)
     m = re.fullmatch(r"(.+?)(?:@(\d+))?", ref)
     piece, nth = m.group(1), int(m.group(2) or 1)
     sentence = text[block.start:block.end]

@@ -46,10 +46,17 @@ def corpus_doc(doc_id: str, corpus: Path = DEFAULT_CORPUS) -> tuple[str, Optiona
     return text, year, row.get("level")
 
 
+def _stand_off(doc: dict[str, Any], text: str, annotator: str) -> dict[str, Any]:
+    """``doc`` as a stand-off gold file names its report: no text, its sha256 instead."""
+    return {**doc, "text_sha256": sha256_text(text), "annotator": annotator, "source": "corpus"}
+
+
 def draft(doc_id: str, out: Path, corpus: Path = DEFAULT_CORPUS,
-          model: Optional[Path] = None) -> dict[str, Any]:
+          model: Optional[Path] = None, draft_json: Optional[Path] = None) -> dict[str, Any]:
     """Write the review sheet of a corpus report, drafted by the rules or, with ``model``
-    (a trained govie model directory), by that model."""
+    (a trained govie model directory), by that model. ``draft_json``: also keep the draft
+    itself as a stand-off gold-format file, so that ``govie annotations agree DRAFT GOLD``
+    can later measure how much the annotator changed."""
     text, year, level = corpus_doc(doc_id, corpus)
     if model is None:
         doc = preannotate(text, doc_id=doc_id, year=year, level=level)
@@ -60,6 +67,9 @@ def draft(doc_id: str, out: Path, corpus: Path = DEFAULT_CORPUS,
         analysis = Extractor.load(model).analyze(text, year=year, doc_id=doc_id)
         doc = analysis_to_gold(analysis, doc_id=doc_id, year=year, level=level)
     atomic_write_text(out, write_sheet(text, doc))
+    if draft_json is not None:
+        source = "model-draft" if model is not None else "rule-draft"
+        atomic_write_text(draft_json, json.dumps(_stand_off(doc, text, source), ensure_ascii=False) + "\n")
     return doc
 
 
@@ -68,16 +78,13 @@ def apply(sheet_path: Path, doc_id: str, corpus: Path = DEFAULT_CORPUS,
     text, year, level = corpus_doc(doc_id, corpus)
     doc = read_sheet(sheet_path.read_text(encoding="utf-8"), text, doc_id=doc_id, year=year,
                      level=level, source=str(sheet_path))
-    doc["text_sha256"] = sha256_text(text)
-    doc["annotator"] = annotator
-    doc["source"] = "corpus"
     target = out or gold_dir / f"{doc_id}.jsonl"
-    atomic_write_text(target, json.dumps(doc, ensure_ascii=False) + "\n")
+    atomic_write_text(target, json.dumps(_stand_off(doc, text, annotator), ensure_ascii=False) + "\n")
     return target
 
 
 def cmd_draft(args: argparse.Namespace) -> int:
-    doc = draft(args.doc_id, args.out, args.corpus, args.model)
+    doc = draft(args.doc_id, args.out, args.corpus, args.model, args.draft_json)
     print(f"{args.out}: {len(doc['records'])} draft records")
     return 0
 
@@ -97,6 +104,9 @@ def add_commands(commands) -> None:
     d.add_argument("--model", type=Path, default=None,
                    help="draft with this trained govie model instead of the rules "
                         "(review every record: a model draft anchors the annotator)")
+    d.add_argument("--draft-json", type=Path, default=None,
+                   help="also write the draft as a stand-off gold-format file, for "
+                        "'govie annotations agree DRAFT GOLD' after correction")
     d.set_defaults(func=cmd_draft)
     a = commands.add_parser("apply", help="turn an edited sheet into annotations/gold/<doc_id>.jsonl")
     a.add_argument("sheet", type=Path)
