@@ -175,3 +175,19 @@ def test_no_other_base_stands_in_for_a_base():
     assert value_year(doc, at("81.5岁"), "five_year_review", t2020) == (2025, 2021)
     t135 = (at("“十三五”末"), at("“十三五”末") + 6, 2020, None)
     assert value_year(doc, at("1.4倍"), "five_year_review", t135) == (2025, 2021)
+
+
+def test_a_level_in_a_five_year_review_is_the_end_point_unless_it_totals_the_period():
+    """R11: end-point levels take the end year alone; totals and averages over the period
+    take the period; the start of a from-to change the year before it (R26)."""
+    from govie.attributes import value_year
+
+    text = ("2026年某省政府工作报告\n一、过去五年工作回顾\n粮食产量达到800亿斤，累计建成高标准农田600万亩，"
+            "城镇化率从60%提高到66%。\n")
+    doc = parse_document(text)
+    at = text.index
+    assert value_year(doc, at("800亿斤"), "five_year_review", change="level") == (2025, None)
+    assert value_year(doc, at("600万亩"), "five_year_review", change="level") == (2025, 2021)
+    assert value_year(doc, at("600万亩"), "five_year_review", change="increment") == (2025, 2021)
+    assert value_year(doc, at("60%"), "five_year_review", change="level") == (2020, None)
+    assert value_year(doc, at("800亿斤"), "review", change="level") == (2025, None)

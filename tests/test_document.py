@@ -587,3 +587,36 @@ def test_the_next_five_years_start_in_the_report_year() -> None:
     assert doc.section_type_at(text.index("45%")) == "five_year_plan"
     assert doc.plan_period_at(text.index("45%")) == (2012, 2016)
     assert doc.plan_period_at(text.index("9%")) == (2011, 2015)
+
+
+def test_the_five_year_part_of_a_combined_review_is_a_five_year_review() -> None:
+    """Under a heading naming the period and the last year, the paragraphs on the five years
+    (from ``五年来，`` to the paragraph opening on the last year) are a five-year review (R11);
+    the paragraph on the last year is the annual review; the plan is untouched."""
+    text = (
+        "2026年某省政府工作报告\n"
+        "一、“十四五”时期及2025年工作回顾\n"
+        "五年来，某省经济总量跨上新台阶，总量年均增长5.6%。\n"
+        "创新动能持续增强，研发投入强度达到2.5%。\n"
+        "2025年，某省经济总量增长5.3%。\n"
+        "二、2026年工作安排\n"
+        "五年来的经验表明，必须坚持稳中求进。今年经济总量增长5%左右。\n"
+    )
+    doc = parse_document(text)
+    assert doc.section_type_at(at(doc, "5.6%")) == "five_year_review"
+    assert doc.section_type_at(at(doc, "2.5%")) == "five_year_review"   # a topic paragraph of the part
+    assert doc.section_type_at(at(doc, "5.3%")) == "review"
+    assert doc.section_type_at(at(doc, "5%左右")) == "plan"
+
+
+def test_a_five_year_part_ends_with_its_top_level_part() -> None:
+    text = (
+        "2026年某省政府工作报告\n"
+        "一、“十四五”时期及2025年工作回顾\n"
+        "这五年，城镇新增就业累计达到300万人。\n"
+        "二、政府自身建设\n"
+        "压减一般性支出10%。\n"
+    )
+    doc = parse_document(text)
+    assert doc.section_type_at(at(doc, "300万人")) == "five_year_review"
+    assert doc.section_type_at(at(doc, "10%")) == "review"

@@ -30,7 +30,7 @@ def assemble(document: Document, links: list[Link], *, doc_id: Optional[str] = N
         change = link.change or change_from_context(text[between_start:link.value.start],
                                                     link.indicator.text if link.indicator else "")
         time = (link.time.start, link.time.end, *resolve_time(link.time.text, document.year)) if link.time else None
-        year, year_start = value_year(document, link.value.start, section_type, time)
+        year, year_start = value_year(document, link.value.start, section_type, time, change)
         kind = value_kind(document, link.value.start, section_type, year, link.kind)
         score = link.score * (value_scores or {}).get((link.value.start, link.value.end), 1.0)
         records.append(Record(

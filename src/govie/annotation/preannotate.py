@@ -199,7 +199,7 @@ def preannotate(text: str, *, doc_id: str, year: Optional[int] = None,
                             domain_m.group(0)) if dom_id else None
             area = policy_area_for(doc, draft.value.start, dom_span, ind_span).label
             time = (draft.time.start, draft.time.end, draft.time.year, draft.time.year_start) if draft.time else None
-            year_, year_start = value_year(doc, draft.value.start, section_type, time)
+            year_, year_start = value_year(doc, draft.value.start, section_type, time, draft.change)
             q = draft.value.quantity
             records.append({
                 "indicator": ind_id, "value": vid, "time": time_id, "domain": dom_id,
