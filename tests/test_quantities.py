@@ -72,6 +72,16 @@ def test_normalize_keeps_length_and_original():
     assert norm.text == "增长5.5%, 6%-6.5%"
 
 
+
+def test_middle_dot_between_digits_is_a_decimal_point_unless_quoted():
+    raw = "工业增加值增长１９·５％，应对“7·20”暴雨，办好“5·18国际博物馆日”"
+    norm = normalize(raw)
+    assert len(norm.text) == len(raw)
+    assert "19.5%" in norm.text
+    assert "“7·20”" in norm.text and "“5·18国际" in norm.text
+    assert [m.quantity.number for m in find_quantities(raw)] == [19.5]
+
+
 SENTENCE = "全年地区生产总值增长５．５％左右，城镇调查失业率控制在5%以内；建成10个以上样板，粮食产量达到六千零九十五亿斤。"
 
 
