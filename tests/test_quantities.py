@@ -61,6 +61,14 @@ def test_chinese_numerals(text, value):
     assert parse_chinese_number(text) == pytest.approx(value)
 
 
+@pytest.mark.parametrize("text, number, qualifier", [
+    ("1/4", 0.25, "exact"), ("1／3以上", 0.333333, "at_least"), ("近1/10", 0.1, "about"),
+])
+def test_fractions_are_ratios(text, number, qualifier):
+    q = parse_quantity(text)
+    assert (q.number, q.unit, q.qualifier) == (number, "", qualifier)
+
+
 def test_unparseable_value_does_not_raise():
     assert parse_quantity("若干").number is None
 

@@ -215,8 +215,29 @@ def _parse_chinese_quantity(s: str) -> Optional[tuple[float, str, bool]]:
     return float(f"{n:.12g}"), unit, more
 
 
+#: A proper fraction ``1/4``, ``1／3`` (a share of a whole): the gold files write it as a ratio
+#: without unit, to six decimals (``0.333333``). Larger denominators are codes or seasons
+#: (``1994/1995``), not shares.
+_FRACTION = re.compile(r"^(?P<num>\d{1,2})/(?P<den>\d{1,3})$")
+_FRACTION_MAX_DENOMINATOR = 100
+_FRACTION_DECIMALS = 6
+
+
+def _parse_fraction(s: str) -> Optional[tuple[float, str, bool]]:
+    m = _FRACTION.match(s)
+    if not m:
+        return None
+    num, den = int(m.group("num")), int(m.group("den"))
+    if not 0 < num < den <= _FRACTION_MAX_DENOMINATOR:
+        return None
+    return round(num / den, _FRACTION_DECIMALS), "", False
+
+
 def _parse_one(s: str) -> Optional[tuple[float, str, bool]]:
     """Parse ``number[scale][unit]`` -> (value in unit as written, unit, had 多/余)."""
+    fraction = _parse_fraction(s)
+    if fraction is not None:
+        return fraction
     if s.startswith("百分之"):
         n = parse_chinese_number(s[3:])
         return (float(f"{n:.12g}"), "%", False) if n is not None else None
