@@ -80,7 +80,6 @@ def test_normalize_keeps_length_and_original():
     assert norm.text == "增长5.5%, 6%-6.5%"
 
 
-
 def test_middle_dot_between_digits_is_a_decimal_point_unless_quoted():
     raw = "工业增加值增长１９·５％，应对“7·20”暴雨，办好“5·18国际博物馆日”"
     norm = normalize(raw)

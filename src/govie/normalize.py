@@ -29,9 +29,7 @@ _EXTRA_MAP: dict[str, str] = {
 
 #: A middle dot between digits: a decimal point in some older typeset reports (``19·5％``),
 #: but the usual way to name an event by its date (``“7·20”暴雨``, ``“5·18国际博物馆日”``).
-_DIGIT_DOT = re.compile(r"(?<=\d)[\u00b7\u30fb](?=\d)")
-_DIGIT_RUN_LEFT = re.compile(r"\d*$")
-_DIGIT_RUN_RIGHT = re.compile(r"^\d*")
+_DOTTED_DIGITS = re.compile(r"\d+(?:[\u00b7\u30fb]\d+)+")
 _QUOTES = "\u201c\u201d\"'\u300c\u300d"
 
 
@@ -56,16 +54,13 @@ class NormalizedText:
 
 
 def _decimal_dots(text: str) -> str:
-    """``text`` with each middle dot between digits read as a decimal point, unless the digits
-    around it stand right after or before a quotation mark (an event named by its date)."""
-    chars = list(text)
-    for m in _DIGIT_DOT.finditer(text):
-        left = m.start() - len(_DIGIT_RUN_LEFT.search(text, 0, m.start()).group(0))
-        right = m.end() + len(_DIGIT_RUN_RIGHT.match(text[m.end():]).group(0))
-        quoted = (left > 0 and text[left - 1] in _QUOTES) or (right < len(text) and text[right] in _QUOTES)
-        if not quoted:
-            chars[m.start()] = "."
-    return "".join(chars)
+    """``text`` with each middle dot between digits read as a decimal point, unless the dotted
+    digits stand right after or before a quotation mark (an event named by its date)."""
+    def decimal(m: re.Match) -> str:
+        start, end = m.span()
+        quoted = (start > 0 and text[start - 1] in _QUOTES) or (end < len(text) and text[end] in _QUOTES)
+        return m.group(0) if quoted else m.group(0).replace("\u00b7", ".").replace("\u30fb", ".")
+    return _DOTTED_DIGITS.sub(decimal, text)
 
 
 def normalize(text: str) -> NormalizedText:
