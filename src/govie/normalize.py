@@ -29,7 +29,9 @@ _EXTRA_MAP: dict[str, str] = {
 
 #: A middle dot between digits: a decimal point in some older typeset reports (``19·5％``),
 #: but the usual way to name an event by its date (``“7·20”暴雨``, ``“5·18国际博物馆日”``).
-_DOTTED_DIGITS = re.compile(r"\d+(?:[\u00b7\u30fb]\d+)+")
+_MIDDLE_DOTS = "\u00b7\u30fb"
+_DOTTED_DIGITS = re.compile(rf"\d+(?:[{_MIDDLE_DOTS}]\d+)+")
+_DOTS_TO_DECIMAL = str.maketrans(dict.fromkeys(_MIDDLE_DOTS, "."))
 _QUOTES = "\u201c\u201d\"'\u300c\u300d"
 
 
@@ -59,7 +61,7 @@ def _decimal_dots(text: str) -> str:
     def decimal(m: re.Match) -> str:
         start, end = m.span()
         quoted = (start > 0 and text[start - 1] in _QUOTES) or (end < len(text) and text[end] in _QUOTES)
-        return m.group(0) if quoted else m.group(0).replace("\u00b7", ".").replace("\u30fb", ".")
+        return m.group(0) if quoted else m.group(0).translate(_DOTS_TO_DECIMAL)
     return _DOTTED_DIGITS.sub(decimal, text)
 
 
