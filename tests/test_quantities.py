@@ -121,6 +121,12 @@ def test_tenths_and_medals_are_quantities_but_not_inside_words():
     assert find_quantities("一成不变，三成员，设立5金融机构") == []
 
 
+def test_a_count_of_equal_capacity_units_is_one_value_with_the_total():
+    found = [(m.text, m.quantity.number, m.quantity.unit)
+             for m in find_quantities("新建2×45万千瓦机组，每天7×24小时服务，轮作8万亩次。")]
+    assert found == [("2×45万千瓦", 900000.0, "千瓦"), ("24小时", 24.0, "小时"), ("8万亩次", 80000.0, "亩次")]
+
+
 def test_may_hold_value():
     assert may_hold_value("增长百分之七")
     assert may_hold_value("达到5%")

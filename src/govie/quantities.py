@@ -57,7 +57,7 @@ UNITS: tuple[str, ...] = (
     "千瓦小时", "千瓦时", "度", "千瓦", "瓦", "兆瓦", "吉瓦",
     "吨标准煤", "吨标煤", "标准煤", "吨", "公斤", "千克", "斤", "克",
     "平方公里", "平方千米", "平方米", "立方米", "方", "公里", "千米", "米", "公顷", "亩", "标准箱", "标箱", "TEU", "微克/立方米",
-    "人次", "艘次", "场次", "架次", "户次", "户", "人", "名", "枚", "颗", "轮", "位", "岁", "天", "小时", "分钟", "周",
+    "人次", "亩次", "艘次", "场次", "架次", "户次", "户", "人", "名", "枚", "颗", "轮", "位", "岁", "天", "小时", "分钟", "周",
     "个", "家", "所", "项", "座", "条", "套", "张", "台", "辆", "艘", "架", "部", "处", "间",
     "床", "份", "场", "次", "件", "只", "头", "棵", "株", "口", "篇", "批", "种", "类", "支",
     "对", "块", "片", "宗", "笔", "班", "列", "趟", "层", "栋", "幢", "级", "星", "起", "门", "GW", "MW", "kW",
@@ -81,7 +81,14 @@ _AR_QTY_SCALE_ONLY = rf"{_AR_NUM}(?:多|余)?(?:{_SCALE_RE})(?:多|余)?"
 _CN_PERCENT = rf"百分之{_CN_NUM}"
 _CN_QTY = rf"[{_CN_NUM_CHARS}][{_CN_NUM_CHARS}多余]*(?:{_UNIT_RE})"
 
-_ONE = rf"(?:{_CN_PERCENT}|{_AR_QTY}|{_AR_QTY_SCALE_ONLY}|{_CN_QTY})"
+#: A count of equal units before a capacity: ``2×30万千瓦`` (two 300 MW units) is one VALUE
+#: whose number is the total, 600000 千瓦, as the gold files code all 17 of them. Only
+#: capacity units: ``7×24小时`` is round-the-clock service, not 168 hours.
+_COUNT_TIMES = r"\d+×"
+COUNTED_CAPACITY_UNITS: tuple[str, ...] = ("千瓦", "兆瓦", "吉瓦", "MW", "GW", "kW", "吨")
+_COUNTED_QTY = (rf"{_COUNT_TIMES}{_AR_NUM}(?:{_SCALE_RE})?"
+                rf"(?:{'|'.join(map(re.escape, COUNTED_CAPACITY_UNITS))})")
+_ONE = rf"(?:{_CN_PERCENT}|{_COUNTED_QTY}|{_AR_QTY}|{_AR_QTY_SCALE_ONLY}|{_CN_QTY})"
 # Ranges: 6%-6.5%, 6-6.5%, 6%至6.5%, 百分之五到百分之六
 _RANGE = rf"(?:{_AR_NUM}(?:{_UNIT_RE})?{_RANGE_SEP}{_ONE}|{_ONE}{_RANGE_SEP}{_ONE}|{_CN_PERCENT}{_RANGE_SEP}{_CN_NUM})"
 VALUE_PATTERN = re.compile(
@@ -233,8 +240,17 @@ def _parse_fraction(s: str) -> Optional[tuple[float, str, bool]]:
     return round(num / den, _FRACTION_DECIMALS), "", False
 
 
+_COUNTED_QTY_RE = re.compile(_COUNTED_QTY)
+
+
 def _parse_one(s: str) -> Optional[tuple[float, str, bool]]:
-    """Parse ``number[scale][unit]`` -> (value in unit as written, unit, had 多/余)."""
+    """Parse ``[count×]number[scale][unit]`` -> (value in unit as written, unit, had 多/余)."""
+    if _COUNTED_QTY_RE.fullmatch(s):
+        count, _, rest = s.partition("×")
+        each = _parse_one(rest)
+        if each is None:
+            return None
+        return float(f"{int(count) * each[0]:.12g}"), each[1], each[2]
     fraction = _parse_fraction(s)
     if fraction is not None:
         return fraction
