@@ -545,6 +545,16 @@ def test_look_back_inside_a_plan_part_is_review() -> None:
     assert doc.section_type_at(text.index("突出重点")) == "plan"
 
 
+def test_counted_look_back_inside_a_plan_part_is_review() -> None:
+    text = ("一、2024年工作回顾\n去年，地区生产总值增长5%。\n"
+            "二、2025年工作安排\n要继续扩大投资。两年来，我们发行了专项债券。已建成公路120公里。"
+            "今年，新建公路80公里。\n")
+    doc = parse_document(text, year=2025)
+    assert doc.section_type_at(text.index("120公里")) == "review"
+    assert doc.section_type_at(text.index("80公里")) == "plan"
+    assert doc.section_type_at(text.index("扩大投资")) == "plan"
+
+
 def test_plan_parts_on_a_coming_period() -> None:
     text = ("一、2025年工作回顾\n地区生产总值增长5%。\n"
             "二、“十五五”时期的主要目标任务\n全省地区生产总值增长5%以上。\n"

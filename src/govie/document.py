@@ -723,9 +723,11 @@ def _apply_turns(text: str, marks: list[_Mark], turns: list[tuple[int, bool]],
     return marks
 
 
-#: A sentence opening on the past year (``过去一年，``, ``去年，``) inside a plan part reports
-#: results (``…国内生产总值增长10.3%``) until a sentence opens on the plan again.
-_LOOKS_BACK = re.compile(r"(?:各位代表[！!，,]?)?(?:过去的一年|过去一年|一年来|去年)[，,]")
+#: A sentence opening on the past year (``过去一年，``, ``去年，``) or on the years counted back
+#: from it (``两年来，``, ``五年来，``) inside a plan part reports results (``…国内生产总值增长
+#: 10.3%``) until a sentence opens on the plan again. The counted form was added at stop 20:
+#: on the gold links it turns 38 train and 7 dev record years right and 2 wrong.
+_LOOKS_BACK = re.compile(r"(?:各位代表[！!，,]?)?(?:过去的一年|过去一年|一年来|去年|(?:近|这)?[两二三四五]年(?:来|以来))[，,]")
 _LOOKS_AHEAD = re.compile(rf"(?:今年|明年|新的一年|{_YEAR})")
 
 
