@@ -127,6 +127,14 @@ def test_a_count_of_equal_capacity_units_is_one_value_with_the_total():
     assert found == [("2×45万千瓦", 900000.0, "千瓦"), ("24小时", 24.0, "小时"), ("8万亩次", 80000.0, "亩次")]
 
 
+def test_a_rate_keeps_what_it_is_counted_per():
+    text = "补助提高到820元/月，处理能力达到12万吨/日，储能5吉瓦时。"
+    found = [(m.text, m.quantity.number, m.quantity.unit) for m in find_quantities(text)]
+    assert found == [("820元/月", 820.0, "元/月"), ("12万吨/日", 120000.0, "吨/日"), ("5吉瓦时", 5.0, "吉瓦时")]
+    start = text.index("820")
+    assert delimit_value(start, start + len("820元/月"), find_quantities(text), text) == [(start, start + 6)]
+
+
 def test_may_hold_value():
     assert may_hold_value("增长百分之七")
     assert may_hold_value("达到5%")

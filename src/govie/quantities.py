@@ -54,7 +54,7 @@ INNER_MORE = ("多", "余")
 UNITS: tuple[str, ...] = (
     "个百分点", "百分点", "%", "‰", "倍", "成",
     "万亿元", "亿元", "元", "美元", "亿美元", "欧元", "港元",
-    "千瓦小时", "千瓦时", "度", "千瓦", "瓦", "兆瓦", "吉瓦",
+    "千瓦小时", "千瓦时", "兆瓦时", "吉瓦时", "度", "千瓦", "瓦", "兆瓦", "吉瓦",
     "吨标准煤", "吨标煤", "标准煤", "吨", "公斤", "千克", "斤", "克",
     "平方公里", "平方千米", "平方米", "立方米", "方", "公里", "千米", "米", "公顷", "亩", "标准箱", "标箱", "TEU", "微克/立方米",
     "人次", "亩次", "艘次", "场次", "架次", "户次", "户", "人", "名", "枚", "颗", "轮", "位", "岁", "天", "小时", "分钟", "周",
@@ -76,7 +76,12 @@ _RANGE_SEP = r"(?:-|~|至|到)"
 
 # One number with optional scale, "more" and unit; the unit may be omitted only when a
 # scale word is present (``5000万``) or it is a percentage form.
-_AR_QTY = rf"{_AR_NUM}(?:多|余)?(?:{_SCALE_RE})?(?:多|余)?(?:{_UNIT_RE})"
+#: What a rate is counted per, after ``/``: ``796元/月``, ``130万吨/年``, ``25万元/人``. The gold files
+#: keep the denominator in the VALUE every time (79 rates in train, none cut before ``/``).
+RATE_DENOMINATORS: tuple[str, ...] = ("年", "月", "日", "天", "周", "秒", "小时", "人", "户", "亩",
+                                      "千瓦时", "平方米", "立方米", "吨", "公里", "辆")
+_RATE_RE = "|".join(map(re.escape, sorted(RATE_DENOMINATORS, key=len, reverse=True)))
+_AR_QTY = rf"{_AR_NUM}(?:多|余)?(?:{_SCALE_RE})?(?:多|余)?(?:{_UNIT_RE})(?:/(?:{_RATE_RE}))?"
 _AR_QTY_SCALE_ONLY = rf"{_AR_NUM}(?:多|余)?(?:{_SCALE_RE})(?:多|余)?"
 _CN_PERCENT = rf"百分之{_CN_NUM}"
 _CN_QTY = rf"[{_CN_NUM_CHARS}][{_CN_NUM_CHARS}多余]*(?:{_UNIT_RE})"
@@ -395,7 +400,8 @@ _BRACKETED_UNIT = re.compile(r"^(?P<unit>[^()]+)\((?P<alt>[^()]+)\)$")
 def known_unit(unit: str) -> bool:
     """Whether a unit as :func:`parse_quantity` returns it is one the grammar knows: empty
     (a bare number), one of :data:`UNITS` (after an optional scale word: ``百亿元``), a rate
-    ``元/人``, ``人/百亿元`` or a unit with a bracketed alternative ``台(套)``.
+    ``元/人``, ``元/月``, ``人/百亿元`` (per :data:`RATE_DENOMINATORS` or a known unit) or a unit
+    with a bracketed alternative ``台(套)``.
 
     Why: text a model span adds after the unit (``5万亿两个``, ``2家上``) parses as a strange
     unit; a known unit means the span ends where the quantity ends.
@@ -403,7 +409,8 @@ def known_unit(unit: str) -> bool:
     if unit == "" or unit in _UNIT_SET:
         return True
     if "/" in unit:
-        return all(known_unit(part) for part in unit.split("/")) and "" not in unit.split("/")
+        amount, _, per = unit.partition("/")
+        return amount != "" and known_unit(amount) and (per in RATE_DENOMINATORS or (per != "" and known_unit(per)))
     bracketed = _BRACKETED_UNIT.match(unit)
     if bracketed:
         return known_unit(bracketed.group("unit")) and known_unit(bracketed.group("alt"))
