@@ -135,6 +135,11 @@ def test_a_rate_keeps_what_it_is_counted_per():
     assert delimit_value(start, start + len("820元/月"), find_quantities(text), text) == [(start, start + 6)]
 
 
+def test_compound_units_and_a_step_are_read_whole():
+    found = [m.text for m in find_quantities("抽检超600批次，办理压缩至3个工作日，更新设备2万台套，迈上800亿台阶。")]
+    assert found == ["超600批次", "3个工作日", "2万台套"]
+
+
 def test_may_hold_value():
     assert may_hold_value("增长百分之七")
     assert may_hold_value("达到5%")
