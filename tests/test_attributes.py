@@ -102,6 +102,11 @@ def test_the_start_of_a_from_to_change_holds_the_year_before():
     assert value_year(doc, at("300元"), "plan") == (2025, None)
     assert value_year(doc, at("500元"), "plan") == (2026, None)
     assert value_year(doc, at("70%"), "plan") == (2026, None)
+    # a per-head word between 从 and the value, and the next values of a list, start it too
+    listed = "二、2026年工作安排\n将两项补贴分别从每人每月100元、150元提高到120元、180元。\n"
+    doc = parse_document(listed, year=2026)
+    for value, year in (("100元", 2025), ("150元", 2025), ("120元", 2026), ("180元", 2026)):
+        assert value_year(doc, listed.index(value), "plan") == (year, None), value
     # its own TIME wins
     dated = "覆盖率从2020年的60%提高到2026年的75%。"
     doc = parse_document(dated, year=2026)

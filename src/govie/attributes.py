@@ -180,9 +180,15 @@ _FIVE_YEARS_OF_SECTION: dict[str, str] = {
 }
 
 
+#: 从/由 and what may stand between it and the first value of a from-to change: a per-head or
+#: per-period word (``从每人每月2295元``, ``由人均600元``, ``从月销售额3万元``), and for the next
+#: values of a list the values before them (``分别从每人每月202元、270元提高到``).
+_START_BEFORE = re.compile(r"[从由](?:[^，。；：、从由\d]{0,6}|[^，。；：从由]{0,30}、)$")
+
+
 def starts_a_change(text: str, value_start: int, before: str) -> bool:
     """Whether the value at ``value_start`` is where a from-to change starts (``从75%提高到``)."""
-    return before.endswith(_START_LEADS) and bool(_CHANGE_START_AFTER.match(text, value_start))
+    return bool(_START_BEFORE.search(before)) and bool(_CHANGE_START_AFTER.match(text, value_start))
 
 
 #: Words before a value in a five-year review that make a level a total over the period
