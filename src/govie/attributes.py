@@ -221,7 +221,9 @@ def value_year(document: "Document", value_start: int, section_type: str,
         frame = PERIOD_COMPARISON.search(normalize(document.text[max(0, value_start - _FRAME_REACH):value_start]).text)
         if frame:
             return resolve_time(frame.group("base") + "年", document.year)[0], None
-        year, first = resolve_year(None, None, section_type, document.year, period=period)
+        start_type = "five_year_review" if section_type == "review" \
+            and document.under_combined_review(value_start) else section_type
+        year, first = resolve_year(None, None, start_type, document.year, period=period)
         return (first or year) - 1, None
     year, first = resolve_year(time[2] if time else None, time[3] if time else None, section_type,
                                document.year, before=before, period=period)

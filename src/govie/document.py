@@ -130,6 +130,14 @@ class Document:
         """(first, last year) of the five-year period a plan stretch at ``offset`` is about."""
         return next(((a, b) for start, end, a, b in self.period_plans if start <= offset < end), None)
 
+    def under_combined_review(self, offset: int) -> bool:
+        """Whether ``offset`` lies in an annual review part under a heading that names the
+        five-year period too (R11's combined heading, ``2025年和“十四五”时期工作回顾``): such a
+        part also reports the period, which the start of a from-to change there belongs to
+        (R26: ``地区生产总值从X提高到Y`` is 2020 -> 2025 in a 2026 report)."""
+        return self.section_type_at(offset) == "review" and any(
+            names_five_years_back(h.text) for h in self.headings_above(offset))
+
     def headings_above(self, offset: int) -> list[Heading]:
         """Headings of the sections holding ``offset``, outermost first."""
         self._check(offset)
@@ -271,6 +279,11 @@ _RANGE_BEFORE = re.compile(rf"[{_ARABIC}{_HAN_DIGITS}]{{4}}\s*年?\s*[—\-－~�
 _YEAR_ROW = len(SECTION_CUES)
 #: Types a report turns from to its work plan (see ``_apply_turns``).
 _TURNABLE = ("review", "five_year_review")
+
+
+def names_five_years_back(text: str) -> bool:
+    """Whether a heading names the five years under review (a ``five_year_review`` cue)."""
+    return any(kind == "five_year_review" and pattern.search(text) for kind, pattern in SECTION_CUES)
 
 
 def _keyword_cue(text: str) -> Optional[tuple[int, int, str]]:
