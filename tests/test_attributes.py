@@ -115,6 +115,11 @@ def test_the_start_of_a_from_to_change_holds_the_year_before():
     assert not doc.under_combined_review(combined.index("300元"))
     assert value_year(doc, combined.index("20万人"), "review") == (2020, None)
     assert value_year(doc, combined.index("300元"), "plan") == (2025, None)
+    # in a review, 上年 is the year before the one reviewed
+    review = "一、2025年工作回顾\n全市研发投入强度由上年的2.1%提高到2.4%。\n"
+    doc = parse_document(review, year=2026)
+    t = review.index("上年")
+    assert value_year(doc, review.index("2.1%"), "review", (t, t + 2, 2025, None)) == (2024, None)
     # its own TIME wins
     dated = "覆盖率从2020年的60%提高到2026年的75%。"
     doc = parse_document(dated, year=2026)

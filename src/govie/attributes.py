@@ -12,7 +12,8 @@ from govie.areas import area_of
 from govie.config import DEFAULT_AREA
 from govie.normalize import normalize
 from govie.quantities import parse_number
-from govie.times import SECTION_FIVE_YEARS, YEAR_DIGITS, find_times, plan_period_of, resolve_time
+from govie.times import (REVIEWED_YEAR_RELATIVE, SECTION_FIVE_YEARS, YEAR_DIGITS, find_times, plan_period_of,
+                         resolve_time)
 from govie.records import PolicyArea, Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -212,6 +213,9 @@ def value_year(document: "Document", value_start: int, section_type: str,
     One call for the record assembler and the pre-annotator."""
     if time is not None and is_comparison_base(document.text, (time[0], time[1]), value_start):
         time = _time_before(document, value_start)
+    if time is not None and document.year is not None and section_type == "review" \
+            and document.text[time[0]:time[1]] in REVIEWED_YEAR_RELATIVE:
+        time = (time[0], time[1], document.year - 1 + REVIEWED_YEAR_RELATIVE[document.text[time[0]:time[1]]], None)
     before, period = document.clause_before(value_start), document.plan_period_at(value_start)
     if time is not None and document.year is not None and section_type in _FIVE_YEARS_OF_SECTION \
             and SECTION_FIVE_YEARS.fullmatch(document.text[time[0]:time[1]]):

@@ -28,6 +28,11 @@ RELATIVE_YEARS: dict[str, tuple[int, Optional[int]]] = {
     "今明两年": (1, 0),
     "三年": (2, 0), "五年": (4, 0),
 }
+#: Words that count from the year a review reports on rather than from the report year: in a
+#: review of 1990 read in 1991, ``由上年的3.3%上升到4.1%`` starts in 1989 (the statistics'
+#: "previous year"), as the gold files code all 18 such TIMEs in review parts; ``去年`` stays the
+#: speaker's last year (all 77 gold ones: report year - 1). Applied by ``attributes.value_year``.
+REVIEWED_YEAR_RELATIVE: dict[str, int] = {"上年": -1, "上一年": -1}
 
 
 def five_year_plan(n: int) -> tuple[int, int]:
