@@ -555,6 +555,15 @@ def test_counted_look_back_inside_a_plan_part_is_review() -> None:
     assert doc.section_type_at(text.index("扩大投资")) == "plan"
 
 
+def test_review_of_the_ended_period_inside_the_next_plan_is_a_five_year_review() -> None:
+    text = ("一、2025年工作回顾\n地区生产总值增长5%。\n"
+            "二、关于“十五五”规划纲要的说明\n“十四五”时期，全市经受住了考验。这五年，研发人员增加3万人。\n"
+            "“十五五”时期，研发人员增加5万人。\n")
+    doc = parse_document(text, year=2026)
+    assert doc.section_type_at(text.index("3万人")) == "five_year_review"
+    assert doc.section_type_at(text.index("5万人")) == "five_year_plan"
+
+
 def test_plan_parts_on_a_coming_period() -> None:
     text = ("一、2025年工作回顾\n地区生产总值增长5%。\n"
             "二、“十五五”时期的主要目标任务\n全省地区生产总值增长5%以上。\n"

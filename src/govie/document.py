@@ -120,10 +120,10 @@ class Document:
         kind = self.section_at(offset).section_type
         if kind == "plan" and any(a <= offset < b for a, b in self.looking_back):
             return "review"
+        if kind in ("review", "plan") and any(a <= offset < b for a, b in self.five_year_parts):
+            return "five_year_review"
         if kind == "plan" and self.plan_period_at(offset) is not None:
             return "five_year_plan"
-        if kind == "review" and any(a <= offset < b for a, b in self.five_year_parts):
-            return "five_year_review"
         return kind
 
     def plan_period_at(self, offset: int) -> Optional[tuple[int, int]]:
@@ -795,20 +795,37 @@ def _five_year_parts(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, i
     text = doc.text
     out: list[tuple[int, int]] = []
     open_at: Optional[int] = None
-    top = None
+    top, opened_in = None, None
     for pos in paragraphs:
-        in_review = doc.section_at(pos).section_type == "review"
+        kind = doc.section_at(pos).section_type
         last_year = _LAST_YEAR_LEAD.match(text, pos)
         names_last_year = bool(last_year) and (
             not last_year.groupdict().get("year") or _digits_year(last_year.group("year")) == doc.year - 1)
-        if open_at is not None and (names_last_year or not in_review or _top_section(doc, pos) != top):
+        back_on = _FIVE_YEARS_BACK.match(text, pos)
+        ended = back_on is not None and _names_ended_period(back_on.group(0), doc.year)
+        turns_ahead = opened_in == "plan" and not ended and bool(
+            _PERIOD_LEAD.match(text, pos) or _LOOKS_AHEAD.match(text, pos))
+        if open_at is not None and (names_last_year or kind != opened_in or turns_ahead
+                                    or _top_section(doc, pos) != top):
             out.append((open_at, pos))
             open_at = None
-        if open_at is None and in_review and _FIVE_YEARS_BACK.match(text, pos) and not _is_title_line(text, pos):
-            open_at, top = pos, _top_section(doc, pos)
+        if open_at is None and back_on and not _is_title_line(text, pos) and (
+                kind == "review" or (kind == "plan" and ended)):
+            open_at, top, opened_in = pos, _top_section(doc, pos), kind
     if open_at is not None:
         out.append((open_at, len(text)))
     return tuple(out)
+
+
+def _names_ended_period(lead: str, report_year: int) -> bool:
+    """Whether a ``_FIVE_YEARS_BACK`` lead names a five-year period that has ended: in a plan
+    part, ``“十四五”时期，上海发展历程极不寻常…`` opens the explanation of the next plan's
+    outline in a 2026 report with a review of the last one; ``“十五五”时期，`` there is the plan
+    itself, and a bare ``五年来的经验表明`` draws lessons (a look-back sentence is
+    ``_LOOKS_BACK``'s)."""
+    named = re.search(_PERIOD, lead)
+    start = _period_start(named.group(0)) if named else None
+    return start is not None and start + 4 < report_year
 
 
 #: A paragraph opening on a coming five-year period (``“十五五”时期，要努力实现…``, ``今后五年，``).
