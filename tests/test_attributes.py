@@ -108,7 +108,7 @@ def test_the_start_of_a_from_to_change_holds_the_year_before():
     for value, year in (("100元", 2025), ("150元", 2025), ("120元", 2026), ("180元", 2026)):
         assert value_year(doc, listed.index(value), "plan") == (year, None), value
     # under a heading that names the five years too, a change starts before the period
-    combined = ("一、2025年和“十四五”时期工作回顾\n全省研发人员从20万人增加到30万人。\n"
+    combined = ("一、2025年与“十四五”时期回顾\n全省研发人员从20万人增加到30万人。\n"
                 "二、2026年工作安排\n将补助标准从300元提高至500元。\n")
     doc = parse_document(combined, year=2026)
     assert doc.under_combined_review(combined.index("20万人"))

@@ -183,7 +183,7 @@ _FIVE_YEARS_OF_SECTION: dict[str, str] = {
 
 #: 从/由 and what may stand between it and the first value of a from-to change: a per-head or
 #: per-period word (``从每人每月2295元``, ``由人均600元``, ``从月销售额3万元``), and for the next
-#: values of a list the values before them (``分别从每人每月202元、270元提高到``).
+#: values of a list the values before them (``分别从每人每月300元、400元提高到``).
 _START_BEFORE = re.compile(r"[从由](?:[^，。；：、从由\d]{0,6}|[^，。；：从由]{0,30}、)$")
 
 

@@ -132,7 +132,7 @@ class Document:
 
     def under_combined_review(self, offset: int) -> bool:
         """Whether ``offset`` lies in an annual review part under a heading that names the
-        five-year period too (R11's combined heading, ``2025年和“十四五”时期工作回顾``): such a
+        five-year period too (R11's combined heading: ``2030年和“十五五”时期工作回顾``): such a
         part also reports the period, which the start of a from-to change there belongs to
         (R26: ``地区生产总值从X提高到Y`` is 2020 -> 2025 in a 2026 report)."""
         return self.section_type_at(offset) == "review" and any(
@@ -819,7 +819,7 @@ def _five_year_parts(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, i
 
 def _names_ended_period(lead: str, report_year: int) -> bool:
     """Whether a ``_FIVE_YEARS_BACK`` lead names a five-year period that has ended: in a plan
-    part, ``“十四五”时期，上海发展历程极不寻常…`` opens the explanation of the next plan's
+    part, ``“十四五”时期，全市…`` opens the explanation of the next plan's
     outline in a 2026 report with a review of the last one; ``“十五五”时期，`` there is the plan
     itself, and a bare ``五年来的经验表明`` draws lessons (a look-back sentence is
     ``_LOOKS_BACK``'s)."""
