@@ -535,24 +535,19 @@ def test_corpus_headings_do_not_run_on_and_period_plus_last_year_is_review() -> 
 
 
 
-def test_look_back_inside_a_plan_part_is_review() -> None:
-    text = ("一、2024年工作回顾\n去年，地区生产总值增长5%。\n"
-            "二、2025年工作安排\n今年的工作要突出重点。过去一年，我们的工作取得了成绩。地区生产总值增长5.2%。"
-            "今年，地区生产总值增长5%左右。\n")
+@pytest.mark.parametrize("plan_part, looked_back, planned, plan_words", [
+    ("今年的工作要突出重点。过去一年，我们的工作取得了成绩。地区生产总值增长5.2%。今年，地区生产总值增长5%左右。",
+     "5.2%", "5%左右", "突出重点"),
+    ("要继续扩大投资。两年来，我们发行了专项债券。已建成公路120公里。今年，新建公路80公里。",   # counted years back
+     "120公里", "80公里", "扩大投资"),
+])
+def test_look_back_inside_a_plan_part_is_review(plan_part: str, looked_back: str, planned: str,
+                                                plan_words: str) -> None:
+    text = "一、2024年工作回顾\n去年，地区生产总值增长5%。\n二、2025年工作安排\n" + plan_part + "\n"
     doc = parse_document(text, year=2025)
-    assert doc.section_type_at(text.index("5.2%")) == "review"
-    assert doc.section_type_at(text.index("5%左右")) == "plan"
-    assert doc.section_type_at(text.index("突出重点")) == "plan"
-
-
-def test_counted_look_back_inside_a_plan_part_is_review() -> None:
-    text = ("一、2024年工作回顾\n去年，地区生产总值增长5%。\n"
-            "二、2025年工作安排\n要继续扩大投资。两年来，我们发行了专项债券。已建成公路120公里。"
-            "今年，新建公路80公里。\n")
-    doc = parse_document(text, year=2025)
-    assert doc.section_type_at(text.index("120公里")) == "review"
-    assert doc.section_type_at(text.index("80公里")) == "plan"
-    assert doc.section_type_at(text.index("扩大投资")) == "plan"
+    assert doc.section_type_at(text.index(looked_back)) == "review"
+    assert doc.section_type_at(text.index(planned)) == "plan"
+    assert doc.section_type_at(text.index(plan_words)) == "plan"
 
 
 def test_review_of_the_ended_period_inside_the_next_plan_is_a_five_year_review() -> None:

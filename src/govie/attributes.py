@@ -184,7 +184,8 @@ _FIVE_YEARS_OF_SECTION: dict[str, str] = {
 #: 从/由 and what may stand between it and the first value of a from-to change: a per-head or
 #: per-period word (``从每人每月2295元``, ``由人均600元``, ``从月销售额3万元``), and for the next
 #: values of a list the values before them (``分别从每人每月300元、400元提高到``).
-_START_BEFORE = re.compile(r"[从由](?:[^，。；：、从由\d]{0,6}|[^，。；：从由]{0,30}、)$")
+_LEADS = "".join(_START_LEADS)
+_START_BEFORE = re.compile(rf"[{_LEADS}](?:[^，。；：、{_LEADS}\d]{{0,6}}|[^，。；：{_LEADS}]{{0,30}}、)$")
 
 
 def starts_a_change(text: str, value_start: int, before: str) -> bool:
@@ -213,9 +214,9 @@ def value_year(document: "Document", value_start: int, section_type: str,
     One call for the record assembler and the pre-annotator."""
     if time is not None and is_comparison_base(document.text, (time[0], time[1]), value_start):
         time = _time_before(document, value_start)
-    if time is not None and document.year is not None and section_type == "review" \
-            and document.text[time[0]:time[1]] in REVIEWED_YEAR_RELATIVE:
-        time = (time[0], time[1], document.year - 1 + REVIEWED_YEAR_RELATIVE[document.text[time[0]:time[1]]], None)
+    from_reviewed = REVIEWED_YEAR_RELATIVE.get(document.text[time[0]:time[1]]) if time is not None else None
+    if from_reviewed is not None and document.year is not None and section_type == "review":
+        time = (time[0], time[1], document.year - 1 + from_reviewed, None)
     before, period = document.clause_before(value_start), document.plan_period_at(value_start)
     if time is not None and document.year is not None and section_type in _FIVE_YEARS_OF_SECTION \
             and SECTION_FIVE_YEARS.fullmatch(document.text[time[0]:time[1]]):
