@@ -140,6 +140,17 @@ def test_compound_units_and_a_step_are_read_whole():
     assert found == ["超600批次", "3个工作日", "2万台套"]
 
 
+def test_a_bracketed_alternative_unit_belongs_to_the_value():
+    text = "筹集租赁住房4.2万套（间），打造示范河湖17条（段），更新设备3万台(套)，印书三百亿册（张），用一段（时间）。"
+    found = [(m.text, m.quantity.number, m.quantity.unit) for m in find_quantities(text)]
+    assert found == [("4.2万套（间）", 42000.0, "套(间)"), ("17条（段）", 17.0, "条(段)"), ("3万台(套)", 30000.0, "台(套)"),
+                     ("三百亿册（张）", 3e10, "册(张)")]
+    assert [m.text for m in find_quantities("12个县（区）达标")] == ["12个"]  # 县 is the counted noun, no unit
+    start = text.index("4.2万套")
+    model_cut = start + len("4.2万套")
+    assert delimit_value(start, model_cut, find_quantities(text), text) == [(start, start + len("4.2万套（间）"))]
+
+
 def test_may_hold_value():
     assert may_hold_value("增长百分之七")
     assert may_hold_value("达到5%")
@@ -147,8 +158,8 @@ def test_may_hold_value():
 
 
 @pytest.mark.parametrize("unit, known", [("", True), ("%", True), ("个百分点", True), ("百亿元", True),
-                                         ("元/人", True), ("人/百亿元", True), ("台(套)", True), ("头只", True),
-                                         ("两个", False), ("家上", False), ("个过五千亿", False), ("台(套", False),
+                                         ("元/人", True), ("人/百亿元", True), ("台(套)", True), ("条(段)", True), ("头只", True),
+                                         ("两个", False), ("家上", False), ("个过五千亿", False), ("台(套", False), ("段", False),
                                          ("元/", False)])
 def test_known_unit(unit, known):
     assert known_unit(unit) is known
