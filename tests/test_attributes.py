@@ -157,6 +157,7 @@ def test_a_two_year_comparison_dates_the_start_of_each_change():
     ("新能源装机占比", "environment"), ("绿色电力占比", "environment"),            # R27: a share is transition
     ("国家级绿色工厂", "environment"), ("有效灌溉面积", "rural"),
     ("单位地区生产总值生产安全事故死亡率", "safety"), ("地区生产总值", "economy"),
+    ("一九五五年国家决算", "economy"), ("一九五六年的国家预算", "economy"),   # budget headings of old reports
 ])
 def test_area_keywords_follow_the_refinements(indicator, area):
     from govie.areas import area_of
