@@ -59,7 +59,10 @@ _YEAR_CN = r"[一二〇零○三四五六七八九]{4}"
 #: A calendar year in Arabic or Chinese digits (``2025``, ``１９８２`` after normalising, ``一九八二``).
 YEAR_DIGITS = rf"(?:{_YEAR_AR}|{_YEAR_CN})"
 _YEAR_SUFFIX = r"(?:年底前|年前|年底|年末|年初|年内|年以前|年)"
-_PLAN = rf"[“\"]?(?P<plan>[{_PLAN_NUMERALS}]{{1,3}})五[”\"]?(?P<plansuffix>时期|期间|期末|末|规划期)?"
+#: A five-year plan by its short name (``“十四五”``) or its ordinal (``第一个五年计划``: without the
+#: ordinal form, the ``五年`` inside it read as "the next five years" from the report year).
+_PLAN = (rf"[“\"]?(?:(?P<plan>[{_PLAN_NUMERALS}]{{1,3}})五|第(?P<ordinal>[{_PLAN_NUMERALS}]{{1,3}})个五年(?:计划|规划)?)"
+         rf"[”\"]?(?P<plansuffix>时期|期间|期末|末|规划期)?")
 _RELATIVE = "|".join(sorted(map(re.escape, RELATIVE_YEARS), key=len, reverse=True))
 _COUNT = r"[一二两三四五六七八九十\d]{1,2}"
 #: N years back from last year (``两年来``, ``近三年``, ``过去的五年``, ``连续9年``).
@@ -116,7 +119,7 @@ def resolve_time(text: str, report_year: Optional[int]) -> tuple[Optional[int], 
     if m.group("year"):
         return _digits_year(m.group("ydig")), None
     if m.group("planexpr"):
-        n = parse_chinese_number(m.group("plan"))
+        n = parse_chinese_number(m.group("plan") or m.group("ordinal"))
         if n is None:
             return None, None
         start, end = five_year_plan(int(n))
@@ -149,7 +152,7 @@ def find_times(text: str, report_year: Optional[int] = None) -> list[TimeMatch]:
             continue  # 比上年增长: the baseline of a comparison, not when the value holds
         if m.group("rel") in ("三年", "五年") and not re.search(r"(?:今后|未来|近|用)$", norm.text[max(0, start - 2):start]):
             continue  # bare 三年 is usually part of a name (三年行动) or a duration value
-        if m.group("planexpr") and len(m.group("plan")) == 1 and m.group(0) == m.group("plan") + "五":
+        if m.group("plan") and len(m.group("plan")) == 1 and m.group(0) == m.group("plan") + "五":
             continue  # bare 二五/三五 without quotes or 时期 is rarely a plan name
         year, year_start = resolve_time(text[start:end], report_year)
         out.append(TimeMatch(start, end, text[start:end], year, year_start))
