@@ -153,13 +153,23 @@ def test_implausible_model_spans_are_dropped():
     from govie.pipeline import plausible
     from govie.records import Span
 
-    assert plausible(Span(0, 4, "VALUE", "5.5%"))
-    assert plausible(Span(0, 3, "VALUE", "一倍"))
-    assert not plausible(Span(0, 3, "VALUE", "不少于"))
-    assert not plausible(Span(0, 2, "VALUE", "十分"))          # 十分重要: an adverb
-    assert not plausible(Span(0, 1, "INDICATOR", "积"))
-    assert plausible(Span(0, 2, "INDICATOR", "企业"))
-    assert not plausible(Span(0, 1, "TIME", "今"))
+    assert plausible(Span(0, 4, "VALUE", "5.5%"), "5.5%")
+    assert plausible(Span(0, 2, "VALUE", "一倍"), "一倍")
+    assert not plausible(Span(0, 3, "VALUE", "不少于"), "不少于")
+    assert not plausible(Span(0, 2, "VALUE", "十分"), "十分重要")      # an adverb
+    assert not plausible(Span(0, 1, "INDICATOR", "积"), "积极")
+    assert plausible(Span(0, 2, "INDICATOR", "企业"), "企业")
+    assert not plausible(Span(0, 1, "TIME", "今"), "今年")
+
+
+def test_a_count_of_meeting_sessions_is_no_value():
+    from govie.pipeline import plausible
+    from govie.records import Span
+
+    text = "学习市委九届三次、四次全会精神，开展两次督查。"
+    assert not plausible(Span(9, 11, "VALUE", "四次"), text)
+    assert not plausible(Span(4, 5, "VALUE", "九"), text)
+    assert plausible(Span(18, 20, "VALUE", "两次"), text)
 
 
 def test_value_extents_come_from_the_grammar_and_stay_flat():

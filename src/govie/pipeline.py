@@ -16,7 +16,7 @@ from govie.calibration import platt_apply
 from govie.config import DEFAULT_MODEL_DIR, EXTRACT_BATCH_SIZE, MIN_PHRASE_CHARS
 from govie.document import Document, parse_document
 from govie.errors import ModelError
-from govie.quantities import NUMERAL_WORDS, delimit_value, find_quantities, may_hold_value
+from govie.quantities import NUMERAL_WORDS, delimit_value, find_quantities, may_hold_value, numbers_a_session
 from govie.records import Record, Span
 from govie.relations.links import Linker, repair_links
 from govie.relations.rules import RuleLinker
@@ -29,16 +29,18 @@ def value_regions(document: Document) -> list[tuple[int, int]]:
             if may_hold_value(document.text[s.start:s.end])]
 
 
-def plausible(span: Span) -> bool:
+def plausible(span: Span, text: str) -> bool:
     """Sanity rules on model spans: a VALUE must contain a number, and an INDICATOR or TIME
     of a single character is a fragment (``[积]极``) rather than a phrase, so they are dropped
     before linking. A one-character indicator is not impossible (18 of the 6,775 gold ones:
     commodities in old output lists, ``钢``, ``纱``, ``肉、蛋、奶``), but the tagger's
     one-character spans on dev and test were fragments (0 of 35 right), and keeping them cost
     dev INDICATOR F1 80.2 -> 79.2 at equal record F1. A VALUE that is a numeral word
-    (:data:`govie.quantities.NUMERAL_WORDS`: ``十分`` = very) states no quantity."""
+    (:data:`govie.quantities.NUMERAL_WORDS`: ``十分`` = very) states no quantity, nor does one
+    that numbers a session (``八次`` before ``全会``; ``text`` is the document the span is in)."""
     if span.label == "VALUE":
-        return (may_hold_value(span.text) or "一" in span.text) and span.text not in NUMERAL_WORDS
+        return (may_hold_value(span.text) or "一" in span.text) and span.text not in NUMERAL_WORDS \
+            and not numbers_a_session(text, span.end)
     if span.label in ("INDICATOR", "TIME"):
         return len(span.text.strip()) >= MIN_PHRASE_CHARS
     return True
@@ -146,7 +148,7 @@ class Extractor:
                                      with_hidden=self.needs_hidden)
         out = []
         for doc, tag, doc_id in zip(documents, tagged, doc_ids):
-            spans = delimit_values(doc.text, [s for s in tag.spans if plausible(s)])
+            spans = delimit_values(doc.text, [s for s in tag.spans if plausible(s, doc.text)])
             links = repair_links(doc, spans, self.linker.link(doc, spans, tag.hidden))
             scores = {(s.start, s.end): s.score for s in spans if s.score is not None}
             records = assemble(doc, links, doc_id=doc_id, value_scores=scores)

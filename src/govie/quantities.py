@@ -132,7 +132,12 @@ _SHARE_TOTAL, _SHARE_TOLERANCE = 100.0, 1.0
 
 #: Contexts that make a match *not* a value (guideline §1 "Not values").
 _NOT_BEFORE = re.compile(r"(?:第|[A-Za-z+＋“\"])$")
-_NOT_AFTER = re.compile(r"^(?:[A-Za-z+＋”\"]|号|届|次会议|月|日|年)")
+#: Words after a count that make it the number of a session, not a quantity (``十二届``,
+#: ``第三次会议``, ``七次、八次全会``). No gold value stands before one of them (0 in the 139
+#: gold files), so a model VALUE followed by one is dropped too (:func:`numbers_a_session`).
+SESSION_WORDS: tuple[str, ...] = ("届", "次会议", "全会")
+_SESSION_AFTER = re.compile(rf"^(?:{'|'.join(map(re.escape, SESSION_WORDS))})")
+_NOT_AFTER = re.compile(rf"^(?:[A-Za-z+＋”\"]|号|{'|'.join(map(re.escape, SESSION_WORDS))}|月|日|年)")
 
 
 @dataclass(frozen=True)
@@ -357,6 +362,11 @@ def _plausible(norm: str, start: int, end: int, core: str) -> bool:
                 and not (core == num + "成" and num in _TENTHS_NUMERALS):
             return False
     return True
+
+
+def numbers_a_session(text: str, end: int) -> bool:
+    """Whether the number ending at ``end`` counts sessions of a meeting (``八次全会``)."""
+    return _SESSION_AFTER.match(text[end:end + 4]) is not None
 
 
 def find_quantities(text: str) -> list[QuantityMatch]:
