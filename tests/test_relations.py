@@ -10,7 +10,8 @@ from govie.document import parse_document
 from govie.records import Span
 from govie.relations.features import PAIR_FEATURES, VALUE_FEATURES, build_contexts
 from govie.relations.linker import ModelLinker
-from govie.relations.links import Link, carry_elided_indicators, link_counted_nouns, pair_coordinated_lists
+from govie.relations.links import (Link, carry_elided_indicators, join_shared_items, link_counted_nouns,
+                                   pair_coordinated_lists)
 from govie.relations.model import RelationModel, collate
 from govie.relations.rules import RuleLinker
 
@@ -82,7 +83,7 @@ def test_a_list_of_indicators_takes_its_list_of_values_by_order():
 
 
 def test_lists_of_other_sizes_or_apart_keep_the_linker_choice():
-    one_value = "工业增加值、服务业增加值均增长8%。"       # one value shared: R12 gives it the whole list
+    one_value = "工业增加值、服务业增加值均增长8%。"       # one value shared: join_shared_items' case
     got = _paired(one_value, [("工业增加值", "INDICATOR"), ("服务业增加值", "INDICATOR"), ("8%", "VALUE")])
     assert got == {"8%": "服务业增加值"}
     apart = "工业增加值、服务业增加值较快增长，其中制造业增长8%、10%。"   # a clause break between
@@ -92,6 +93,22 @@ def test_lists_of_other_sizes_or_apart_keep_the_linker_choice():
     got = _paired(next_sentence, [("工业", "INDICATOR"), ("服务业", "INDICATOR"), ("8%", "VALUE"), ("10%", "VALUE"),
                                   ("5%", "VALUE"), ("6%", "VALUE")])
     assert got["5%"] == "服务业" and got["6%"] == "服务业" and got["8%"] == "工业"
+
+
+def test_one_value_shared_by_a_list_takes_the_whole_list():
+    text = "工业增加值、服务业增加值均增长8%，投资、消费增长5%、6%。"
+    doc = parse_document(text, year=2025)
+    spans = _spans(text, [("工业增加值", "INDICATOR"), ("服务业增加值", "INDICATOR"), ("8%", "VALUE"),
+                          ("投资", "INDICATOR"), ("消费", "INDICATOR"), ("5%", "VALUE"), ("6%", "VALUE")])
+    service, consumption = spans[1], spans[4]
+    links = [Link(spans[2], service, None, None), Link(spans[5], consumption, None, None),
+             Link(spans[6], consumption, None, None)]
+    got = {l.value.text: l.indicator.text for l in join_shared_items(doc, spans, links)}
+    # one value after a list: the whole coordination; two values: left to the pairing by order
+    assert got == {"8%": "工业增加值、服务业增加值", "5%": "消费", "6%": "消费"}
+    joined = join_shared_items(doc, spans, links)
+    assert joined[0].indicator.start == spans[0].start and joined[0].indicator.end == service.end
+    assert join_shared_items(doc, spans, joined) == joined          # idempotent, as LINK_REPAIRS needs
 
 
 def test_a_value_takes_the_counted_noun_right_after_it():

@@ -76,6 +76,8 @@ def carry_elided_indicators(document: Document, spans: Sequence[Span], links: Se
 
 #: Between two coordinated INDICATORs (``快递量、客运量和旅游收入``).
 _ITEM_JOIN = re.compile(r"、|和|及|与|以及")
+#: Between the items of a list that shares one value (``人次、总花费均增长20%``).
+_SHARED_JOIN = re.compile(r"、")
 #: Between two coordinated VALUEs (``8%、10%和6%``).
 _VALUE_JOIN = re.compile(r"、|和")
 #: Between the last INDICATOR of a list and the first VALUE of its list: a verb and 分别,
@@ -120,6 +122,37 @@ def pair_coordinated_lists(document: Document, spans: Sequence[Span], links: Seq
             for l in links]
 
 
+def join_shared_items(document: Document, spans: Sequence[Span], links: Sequence[Link]) -> list[Link]:
+    """Give one VALUE shared by a list of INDICATORs the whole list as its indicator.
+
+    ``接待游客人次、出游总花费均增长20%以上`` is one record whose INDICATOR spans the whole
+    coordination (refinement R12); the tagger marks the items one by one and the linker picks
+    one of them. When a run of INDICATORs joined only by ``、`` is followed, within a short
+    verb phrase, by a single VALUE (not a list: a list of as many values pairs by order, see
+    :func:`pair_coordinated_lists`) and that value is linked to one of the items, its
+    indicator becomes the span from the first item to the last.
+    """
+    text = document.text
+    ordered = sorted(spans, key=lambda s: (s.start, s.end))
+    shared: dict[tuple[int, int], tuple[list[Span], Span]] = {}
+    i = 0
+    while i < len(ordered):
+        items = _run(text, ordered, i, "INDICATOR", _SHARED_JOIN)
+        j = i + len(items)
+        if len(items) >= 2 and j < len(ordered) and _LIST_GAP.fullmatch(text[items[-1].end:ordered[j].start]):
+            values = _run(text, ordered, j, "VALUE", _VALUE_JOIN)
+            if len(values) == 1:
+                first, last = items[0], items[-1]
+                whole = Span(first.start, last.end, "INDICATOR", text[first.start:last.end])
+                shared[(values[0].start, values[0].end)] = (items, whole)
+        i = max(j, i + 1)
+    out = []
+    for l in links:
+        hit = shared.get((l.value.start, l.value.end))
+        out.append(replace(l, indicator=hit[1]) if hit and l.indicator in hit[0] else l)
+    return out
+
+
 def _run(text: str, ordered: Sequence[Span], i: int, label: str, join: "re.Pattern[str]") -> list[Span]:
     """The spans of ``label`` from ``ordered[i]`` on, each joined to the last only by ``join``."""
     run: list[Span] = []
@@ -149,11 +182,12 @@ def link_counted_nouns(document: Document, spans: Sequence[Span], links: Sequenc
 
 
 #: Grammar rules every linker's output goes through, in order: a value takes the counted noun
-#: right after it (R16), a list of indicators takes its list of values (R12), then a
+#: right after it (R16), a list of indicators takes its list of values or shares its one
+#: value as a whole (R12), then a
 #: ``；``-piece without indicator takes the one before (R25). Each is idempotent, so a linker
 #: may apply them itself (the model linker does, to score the area on the final indicator).
 LINK_REPAIRS: tuple[Callable[[Document, Sequence[Span], Sequence[Link]], list[Link]], ...] = (
-    link_counted_nouns, pair_coordinated_lists, carry_elided_indicators)
+    link_counted_nouns, pair_coordinated_lists, join_shared_items, carry_elided_indicators)
 
 
 def repair_links(document: Document, spans: Sequence[Span], links: Sequence[Link]) -> list[Link]:
