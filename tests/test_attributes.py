@@ -115,6 +115,11 @@ def test_the_start_of_a_from_to_change_holds_the_year_before():
     assert not doc.under_combined_review(combined.index("300元"))
     assert value_year(doc, combined.index("20万人"), "review") == (2020, None)
     assert value_year(doc, combined.index("300元"), "plan") == (2025, None)
+    # merging and re-counting verbs end a change too (整合为, 精简至)
+    merged = "一、2025年工作回顾\n全市开发区由60个整合为40个，议事机构从90个精简至50个。\n"
+    doc = parse_document(merged, year=2026)
+    for value, year in (("60个", 2024), ("40个", 2025), ("90个", 2024), ("50个", 2025)):
+        assert value_year(doc, merged.index(value), "review") == (year, None), value
     # in a review, 上年 is the year before the one reviewed
     review = "一、2025年工作回顾\n全市研发投入强度由上年的2.1%提高到2.4%。\n"
     doc = parse_document(review, year=2026)

@@ -70,7 +70,8 @@ AVERAGE_ANNUAL = re.compile(r"平均每年|每年平均|(?:年均|年平均|平�
                             r"(?:增长|增速|提高|提升|递增|下降|降低|新增|增加|减少|增幅)")
 #: ``两年平均每年递增``: an average over the N years ending in the report year, not the plan period.
 YEARS_AVERAGED = re.compile(r"(?P<n>[两二三四五六七八九十]|\d{1,2})年(?:来)?(?:平均|年均)")
-_FROM_TO = r"(?:提高|提升|降低|下降|增加|增长|减少|上升|扩大|缩小|调高|调低|调整|缩短|压缩|压减|增|减|降|升|改)(?:到|至|为)"
+_FROM_TO = (r"(?:提高|提升|降低|下降|增加|增长|减少|上升|扩大|缩小|调高|调低|调整|缩短|压缩|压减|整合|简并|精简|合并"
+            r"|发展|拓展|回落|增|减|降|升|改)(?:到|至|为)")
 #: The verb of a from-to change right before its end value (``提高到``, ``降至``, ``改为``).
 FROM_TO_VERB = re.compile(_FROM_TO + "$")
 #: A value that starts a from-to change (``比例从75%提高到100%``: 75%): 从/由 right before it
