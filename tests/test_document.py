@@ -623,6 +623,24 @@ def test_the_five_year_part_of_a_combined_review_is_a_five_year_review() -> None
     assert doc.section_type_at(at(doc, "5%左右")) == "plan"
 
 
+def test_a_verdict_on_the_period_just_ended_opens_the_five_year_part() -> None:
+    """``“十四五”时期是…的五年`` opens the part in a 2026 report, and a paragraph opening on
+    ``刚刚过去的2025年`` closes it."""
+    text = (
+        "2026年某省政府工作报告\n"
+        "一、“十四五”时期和2025年工作回顾\n"
+        "“十四五”时期是某省发展极不平凡的五年。经济总量年均增长5.6%。\n"
+        "创新动能持续增强，研发投入强度达到2.5%。\n"
+        "刚刚过去的2025年，是“十四五”收官之年。经济总量增长5.3%。\n"
+        "二、2026年工作安排\n经济总量增长5%左右。\n"
+    )
+    doc = parse_document(text)
+    assert doc.section_type_at(at(doc, "5.6%")) == "five_year_review"
+    assert doc.section_type_at(at(doc, "2.5%")) == "five_year_review"
+    assert doc.section_type_at(at(doc, "5.3%")) == "review"
+    assert doc.section_type_at(at(doc, "5%左右")) == "plan"
+
+
 def test_a_five_year_part_ends_with_its_top_level_part() -> None:
     text = (
         "2026年某省政府工作报告\n"

@@ -768,9 +768,11 @@ def _looking_back(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int]
 #: A paragraph opening on the five years just ended (``五年来，``, ``——这五年，``, ``“十四五”时期，``)
 #: inside an annual review: R11 codes it as a five-year review.
 _FIVE_YEARS_BACK = re.compile(rf"(?:各位代表[！!，,]?)?(?:——)?(?:过去[五5]年|这[五5]年|[五5]年来"
-                              rf"|(?:{_PERIOD})(?:时期|期间|以来)[，,])")
-#: A paragraph opening on the last year (``2025年，``, ``过去一年，``): the annual review again.
-_LAST_YEAR_LEAD = re.compile(rf"(?:各位代表[！!，,]?)?(?:——)?(?:过去的一年|过去一年|一年来|去年|{_YEAR})")
+                              rf"|(?:{_PERIOD})(?:时期|期间|以来)(?:[，,]|(?P<verdict>是)))")
+#: A paragraph opening on the last year (``2025年，``, ``过去一年，``, ``刚刚过去的2025年``): the
+#: annual review again.
+_LAST_YEAR_LEAD = re.compile(rf"(?:各位代表[！!，,]?)?(?:——)?(?:刚刚?过去的)?"
+                             rf"(?:过去的一年|过去一年|一年来|去年|{_YEAR}|(?<=的)一年)")
 
 
 def _top_section(doc: Document, offset: int) -> int:
@@ -803,6 +805,8 @@ def _five_year_parts(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, i
             not last_year.groupdict().get("year") or _digits_year(last_year.group("year")) == doc.year - 1)
         back_on = _FIVE_YEARS_BACK.match(text, pos)
         ended = back_on is not None and _names_ended_period(back_on.group(0), doc.year)
+        if back_on is not None and back_on.group("verdict") and not _names_just_ended_period(back_on.group(0), doc.year):
+            back_on = None      # ``“十五五”时期是…关键时期``: the coming period; ``“十三五”…`` in 2024: long past
         turns_ahead = opened_in == "plan" and not ended and bool(
             _PERIOD_LEAD.match(text, pos) or _LOOKS_AHEAD.match(text, pos))
         if open_at is not None and (names_last_year or kind != opened_in or turns_ahead
@@ -815,6 +819,15 @@ def _five_year_parts(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, i
     if open_at is not None:
         out.append((open_at, len(text)))
     return tuple(out)
+
+
+def _names_just_ended_period(lead: str, report_year: int) -> bool:
+    """Whether a lead names the five-year period that ended the year before the report
+    (``“十四五”时期是…的五年`` in a 2026 report): a verdict on a period (``…时期是``) opens
+    the look back on it only then."""
+    named = re.search(_PERIOD, lead)
+    start = _period_start(named.group(0)) if named else None
+    return start is not None and start + 4 == report_year - 1
 
 
 def _names_ended_period(lead: str, report_year: int) -> bool:
