@@ -641,6 +641,20 @@ def test_a_verdict_on_the_period_just_ended_opens_the_five_year_part() -> None:
     assert doc.section_type_at(at(doc, "5%左右")) == "plan"
 
 
+def test_a_sentence_closing_the_period_may_stand_before_the_five_year_lead() -> None:
+    text = (
+        "2026年某省政府工作报告\n"
+        "一、2025年工作回顾\n"
+        "2025年，经济总量增长5.3%。\n"
+        "各位代表！2025年任务顺利完成，“十四五”圆满收官。五年来，经济总量年均增长5.6%。\n"
+        "二、2026年工作安排\n经济总量增长5%左右。\n"
+    )
+    doc = parse_document(text)
+    assert doc.section_type_at(at(doc, "5.3%")) == "review"
+    assert doc.section_type_at(at(doc, "5.6%")) == "five_year_review"
+    assert doc.section_type_at(at(doc, "5%左右")) == "plan"
+
+
 def test_a_five_year_part_ends_with_its_top_level_part() -> None:
     text = (
         "2026年某省政府工作报告\n"

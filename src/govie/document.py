@@ -769,6 +769,9 @@ def _looking_back(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int]
 #: inside an annual review: R11 codes it as a five-year review.
 _FIVE_YEARS_BACK = re.compile(rf"(?:各位代表[！!，,]?)?(?:——)?(?:过去[五5]年|这[五5]年|[五5]年来"
                               rf"|(?:{_PERIOD})(?:时期|期间|以来)(?:[，,]|(?P<verdict>是)))")
+#: A first sentence that only closes the period (``2025年目标任务顺利完成，标志着“十四五”圆满收官。``):
+#: a ``_FIVE_YEARS_BACK`` lead right after it opens the five-year part from its paragraph.
+_PERIOD_CLOSED = re.compile(r"(?:各位代表[！!，,]?)?[^。！？\n]{0,40}收官[^。！？\n]{0,6}[。！]")
 #: A paragraph opening on the last year (``2025年，``, ``过去一年，``, ``刚刚过去的2025年``): the
 #: annual review again.
 _LAST_YEAR_LEAD = re.compile(rf"(?:各位代表[！!，,]?)?(?:——)?(?:刚刚?过去的)?"
@@ -804,6 +807,9 @@ def _five_year_parts(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, i
         names_last_year = bool(last_year) and (
             not last_year.groupdict().get("year") or _digits_year(last_year.group("year")) == doc.year - 1)
         back_on = _FIVE_YEARS_BACK.match(text, pos)
+        bridge = None if back_on else _PERIOD_CLOSED.match(text, pos)
+        if bridge:
+            back_on = _FIVE_YEARS_BACK.match(text, bridge.end())
         ended = back_on is not None and _names_ended_period(back_on.group(0), doc.year)
         if back_on is not None and back_on.group("verdict") and not _names_just_ended_period(back_on.group(0), doc.year):
             back_on = None      # ``“十五五”时期是…关键时期``: the coming period; ``“十三五”…`` in 2024: long past
