@@ -769,7 +769,7 @@ def _looking_back(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int]
 #: inside an annual review: R11 codes it as a five-year review.
 _FIVE_YEARS_BACK = re.compile(rf"(?:各位代表[！!，,]?)?(?:——)?(?:过去[五5]年|这[五5]年|[五5]年来"
                               rf"|(?:{_PERIOD})(?:时期|期间|以来)(?:[，,]|(?P<verdict>是)))")
-#: A first sentence that only closes the period (``2025年目标任务顺利完成，标志着“十四五”圆满收官。``):
+#: A first sentence that only closes the period (``全年任务完成，“十四五”收官。``):
 #: a ``_FIVE_YEARS_BACK`` lead right after it opens the five-year part from its paragraph.
 _PERIOD_CLOSED = re.compile(r"(?:各位代表[！!，,]?)?[^。！？\n]{0,40}收官[^。！？\n]{0,6}[。！]")
 #: A paragraph opening on the last year (``2025年，``, ``过去一年，``, ``刚刚过去的2025年``): the

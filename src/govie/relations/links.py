@@ -125,7 +125,7 @@ def pair_coordinated_lists(document: Document, spans: Sequence[Span], links: Seq
 def join_shared_items(document: Document, spans: Sequence[Span], links: Sequence[Link]) -> list[Link]:
     """Give one VALUE shared by a list of INDICATORs the whole list as its indicator.
 
-    ``接待游客人次、出游总花费均增长20%以上`` is one record whose INDICATOR spans the whole
+    ``客运量、货运量均增长20%以上`` is one record whose INDICATOR spans the whole
     coordination (refinement R12); the tagger marks the items one by one and the linker picks
     one of them. When a run of INDICATORs joined only by ``、`` is followed, within a short
     verb phrase, by a single VALUE (not a list: a list of as many values pairs by order, see
