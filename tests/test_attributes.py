@@ -215,3 +215,14 @@ def test_a_level_in_a_five_year_review_is_the_end_point_unless_it_totals_the_per
     assert value_year(doc, at("600万亩"), "five_year_review", change="increment") == (2025, 2021)
     assert value_year(doc, at("60%"), "five_year_review", change="level") == (2020, None)
     assert value_year(doc, at("800亿斤"), "review", change="level") == (2025, None)
+
+
+def test_a_glossary_entry_takes_the_report_year():
+    # a glossary explains the report's programmes: their figures are the report year's
+    from govie.attributes import value_year
+    text = "一、2025年工作回顾\n产值增长5%。\n名词解释\n1.某某工程：建设10个示范园区。\n"
+    doc = parse_document(text, year=2026)
+    at = text.index("10个")
+    assert doc.section_type_at(at) == "other"
+    assert value_year(doc, at, "other") == (2026, None)
+    assert value_year(doc, text.index("5%"), "review") == (2025, None)

@@ -130,7 +130,8 @@ def resolve_year(time_year: Optional[int], time_year_start: Optional[int], secti
     rate (``年均增长``) spans the five-year plan period of the report year (R21), and a value
     compared with the report year or a later one (``比今年增长4%``: reports read late in the
     year, 1954–1987) is for the year after that base (R22). Otherwise plan -> report year,
-    review -> report year − 1, five-year review -> its five years, a plan part on a coming
+    review -> report year − 1, a glossary (``other``) -> report year, five-year review -> its
+    five years, a plan part on a coming
     five-year period -> that ``period`` (first, last year; R23; default: the plan period
     holding the report year).
     """
@@ -154,6 +155,10 @@ def resolve_year(time_year: Optional[int], time_year_start: Optional[int], secti
         return report_year, None
     if section_type == "five_year_review":
         return report_year - 1, report_year - 5
+    if section_type == "other":
+        # a glossary (``名词解释``) explains the report's programmes: their figures are the
+        # report year's (gold: 26 of 26 such values without TIME, in 4 reports)
+        return report_year, None
     return report_year - 1, None
 
 
