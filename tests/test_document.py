@@ -666,3 +666,21 @@ def test_a_five_year_part_ends_with_its_top_level_part() -> None:
     doc = parse_document(text)
     assert doc.section_type_at(at(doc, "300万人")) == "five_year_review"
     assert doc.section_type_at(at(doc, "10%")) == "review"
+
+
+def test_list_items_announced_by_an_outline_paragraph_plan_the_period() -> None:
+    """An outline paragraph that names the period's main targets and announces its points
+    (``…概述几个方面。``) carries the plan period over the ``——`` items after it."""
+    text = (
+        "2026年某省政府工作报告\n"
+        "一、2025年工作回顾\n产值增长5%。\n"
+        "二、“十五五”目标任务与2026年工作\n"
+        "省政府编制了规划纲要草案，纲要提出了今后的主要目标，这里概述几个方面。\n"
+        "——扩大内需。城镇化率提高到70%。\n"
+        "——改善民生。人均预期寿命提高1岁。\n"
+        "今年是关键之年。产值增长5%左右。\n"
+    )
+    doc = parse_document(text)
+    assert doc.plan_period_at(at(doc, "70%")) == (2026, 2030)
+    assert doc.plan_period_at(at(doc, "1岁")) == (2026, 2030)
+    assert doc.plan_period_at(at(doc, "5%左右")) is None

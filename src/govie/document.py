@@ -854,7 +854,9 @@ _PERIOD_LEAD = re.compile(rf"(?:各位代表[！!，,]?)?(?:(?P<period>{_PERIOD}
 #: clause (``根据上述安排，第六个五年计划期间，要…``): the rest of the paragraph is about it.
 _SENTENCE_PERIOD_LEAD = re.compile(r"(?:[^，。；：\n]{0,12}[，,])?" + _PERIOD_LEAD.pattern)
 #: A paragraph that sets out a plan outline's targets (``《纲要草案》…设置了29项主要指标，包括：``).
-_OUTLINE_TARGETS = re.compile(r"纲要[^。；]{0,40}?(?:主要指标|主要目标)")
+_OUTLINE_TARGETS = re.compile(r"纲要[^。；]{0,60}?(?:主要指标|主要目标)")
+#: How a paragraph announces the list items after it: ``：``, or ``这里概述几个方面。``.
+_ANNOUNCES_LIST = re.compile(r"(?:[：:]|(?:几个方面|以下方面|如下)[。：:])$")
 #: A heading on a coming period's *opening* (``推动“十五五”开好局、起好步``) plans its first year,
 #: the report year, not the whole period.
 _PERIOD_OPENING = re.compile(r"开好局|起好步|开局|起步")
@@ -885,7 +887,8 @@ def _period_plans(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int,
     """Plan stretches about a coming five-year period (R23): a plan section whose heading names
     such a period and not the report year (``“十五五”时期的主要目标任务``) nor its opening
     (``推动“十五五”开好局``: that is the first year's plan); a paragraph that opens
-    on one (``“十五五”时期，…``) with the list items after it when it ends in ``：``; the rest of
+    on one (``“十五五”时期，…``) with the list items after it when it announces them (``：``,
+    ``这里概述几个方面。``); the rest of
     a paragraph from a sentence that opens on one; a paragraph setting out an outline's main
     targets."""
     text, report_year = doc.text, doc.year
@@ -923,7 +926,7 @@ def _period_plans(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, int,
             i += 1
             continue
         j = i + 1
-        if text[pos:end].rstrip().endswith(("：", ":")):
+        if _ANNOUNCES_LIST.search(text[pos:end].rstrip()):
             while j < len(paragraphs) and _LIST_ITEM.match(text, paragraphs[j]):
                 j += 1
         out.append((pos, bounds[j], *period))
