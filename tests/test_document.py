@@ -247,6 +247,9 @@ def test_heading_keywords_override_parent() -> None:
         ("2025年发展的总体要求和政策取向", 2025, "plan"),
         ("名词解释", None, "other"),
         ("加强政府自身建设", 2025, None),
+        # a plan named as a period, the head noun saying what the part reports
+        ("第三个五年计划期间和一九七零年的主要成就", 1971, "review"),
+        ("第三个五年计划期间和一九七零年的主要成就", 1975, "five_year_review"),
     ],
 )
 def test_heading_section_type_table(heading: str, report_year: int | None, kind: str | None) -> None:

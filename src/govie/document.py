@@ -321,12 +321,16 @@ def _all_cues(text: str, report_year: Optional[int]) -> list[tuple[int, int, str
     return sorted(cues + _year_cues(text, report_year))
 
 
+#: A heading that ends on what was achieved (``…的伟大成就``) reports, whatever plan it names.
+ACHIEVEMENTS_END = re.compile(r"(?:成就|成绩)$")
+
+
 def heading_section_type(text: str, report_year: Optional[int] = None, *,
                          plan_words: bool = False) -> Optional[str]:
     """The section type a heading's own words name, or None.
 
-    The earliest cue wins (a heading names first what its section opens with), with two
-    exceptions: plan words beat a past year (``PLAN_OVER_YEAR``), and a five-year period
+    The earliest cue wins (a heading names first what its section opens with), with three
+    exceptions: a heading ending on its achievements (``ACHIEVEMENTS_END``) reports, plan words beat a past year (``PLAN_OVER_YEAR``), and a five-year period
     named with the previous year (``“十四五”时期和2025年工作回顾``) is ``review``: such a
     part reports last year's results, and its figures default to that year; only a
     period named alone (``过去五年工作回顾``) is ``five_year_review``. ``plan_words``: let
@@ -344,6 +348,11 @@ def heading_section_type(text: str, report_year: Optional[int] = None, *,
     if (kind == "five_year_review" and report_year is not None
             and any(y == report_year - 1 and alone for _, y, alone in years)):
         return "review"
+    if kind == "plan" and ACHIEVEMENTS_END.search(text):
+        # ``第一个五年计划时期内和…一九五八年的伟大成就``: the plan is named as a period, and
+        # the head noun at the end says what the part reports
+        last_year = report_year is not None and any(y == report_year - 1 for _, y, _ in years)
+        return "review" if last_year else "five_year_review"
     return kind
 
 
