@@ -606,56 +606,41 @@ def test_the_next_five_years_start_in_the_report_year() -> None:
     assert doc.plan_period_at(text.index("9%")) == (2011, 2015)
 
 
-def test_the_five_year_part_of_a_combined_review_is_a_five_year_review() -> None:
-    """Under a heading naming the period and the last year, the paragraphs on the five years
-    (from ``五年来，`` to the paragraph opening on the last year) are a five-year review (R11);
-    the paragraph on the last year is the annual review; the plan is untouched."""
-    text = (
-        "2026年某省政府工作报告\n"
-        "一、“十四五”时期及2025年工作回顾\n"
-        "五年来，某省经济总量跨上新台阶，总量年均增长5.6%。\n"
-        "创新动能持续增强，研发投入强度达到2.5%。\n"
-        "2025年，某省经济总量增长5.3%。\n"
-        "二、2026年工作安排\n"
-        "五年来的经验表明，必须坚持稳中求进。今年经济总量增长5%左右。\n"
-    )
+_FIVE_YEAR_PART_CASES = [
+    # 五年来， opens the part, a topic paragraph continues it, the last year's paragraph ends it;
+    # the plan's 五年来的经验 draws lessons and stays plan
+    ("2026年某省政府工作报告\n"
+     "一、“十四五”时期及2025年工作回顾\n"
+     "五年来，某省经济总量跨上新台阶，总量年均增长5.6%。\n"
+     "创新动能持续增强，研发投入强度达到2.5%。\n"
+     "2025年，某省经济总量增长5.3%。\n"
+     "二、2026年工作安排\n"
+     "五年来的经验表明，必须坚持稳中求进。今年经济总量增长5%左右。\n"),
+    # a verdict on the period just ended opens it, 刚刚过去的2025年 closes it
+    ("2026年某省政府工作报告\n"
+     "一、“十四五”时期及2025年工作回顾\n"
+     "“十四五”时期是某省发展极不平凡的五年。经济总量年均增长5.6%。\n"
+     "创新动能持续增强，研发投入强度达到2.5%。\n"
+     "刚刚过去的2025年，经济总量增长5.3%。\n"
+     "二、2026年工作安排\n经济总量增长5%左右。\n"),
+    # a sentence that only closes the period may stand before the lead
+    ("2026年某省政府工作报告\n"
+     "一、2025年工作回顾\n"
+     "2025年，经济总量增长5.3%。\n"
+     "各位代表！全年任务完成，“十四五”收官。五年来，经济总量年均增长5.6%。\n"
+     "研发投入强度达到2.5%。\n"
+     "二、2026年工作安排\n经济总量增长5%左右。\n"),
+]
+
+
+@pytest.mark.parametrize("text", _FIVE_YEAR_PART_CASES)
+def test_the_five_year_part_of_a_combined_review_is_a_five_year_review(text: str) -> None:
+    """Inside an annual review, the paragraphs on the five years (from their lead to the
+    paragraph opening on the last year) are a five-year review (R11); the paragraph on the
+    last year is the annual review; the plan is untouched."""
     doc = parse_document(text)
-    assert doc.section_type_at(at(doc, "5.6%")) == "five_year_review"
-    assert doc.section_type_at(at(doc, "2.5%")) == "five_year_review"   # a topic paragraph of the part
-    assert doc.section_type_at(at(doc, "5.3%")) == "review"
-    assert doc.section_type_at(at(doc, "5%左右")) == "plan"
-
-
-def test_a_verdict_on_the_period_just_ended_opens_the_five_year_part() -> None:
-    """``“十四五”时期是…的五年`` opens the part in a 2026 report, and a paragraph opening on
-    ``刚刚过去的2025年`` closes it."""
-    text = (
-        "2026年某省政府工作报告\n"
-        "一、“十四五”时期及2025年工作回顾\n"
-        "“十四五”时期是某省发展极不平凡的五年。经济总量年均增长5.6%。\n"
-        "创新动能持续增强，研发投入强度达到2.5%。\n"
-        "刚刚过去的2025年，经济总量增长5.3%。\n"
-        "二、2026年工作安排\n经济总量增长5%左右。\n"
-    )
-    doc = parse_document(text)
-    assert doc.section_type_at(at(doc, "5.6%")) == "five_year_review"
-    assert doc.section_type_at(at(doc, "2.5%")) == "five_year_review"
-    assert doc.section_type_at(at(doc, "5.3%")) == "review"
-    assert doc.section_type_at(at(doc, "5%左右")) == "plan"
-
-
-def test_a_sentence_closing_the_period_may_stand_before_the_five_year_lead() -> None:
-    text = (
-        "2026年某省政府工作报告\n"
-        "一、2025年工作回顾\n"
-        "2025年，经济总量增长5.3%。\n"
-        "各位代表！全年任务完成，“十四五”收官。五年来，经济总量年均增长5.6%。\n"
-        "二、2026年工作安排\n经济总量增长5%左右。\n"
-    )
-    doc = parse_document(text)
-    assert doc.section_type_at(at(doc, "5.3%")) == "review"
-    assert doc.section_type_at(at(doc, "5.6%")) == "five_year_review"
-    assert doc.section_type_at(at(doc, "5%左右")) == "plan"
+    expected = {"5.6%": "five_year_review", "2.5%": "five_year_review", "5.3%": "review", "5%左右": "plan"}
+    assert {value: doc.section_type_at(at(doc, value)) for value in expected} == expected
 
 
 def test_a_five_year_part_ends_with_its_top_level_part() -> None:
