@@ -103,10 +103,10 @@ def test_one_value_shared_by_a_list_takes_the_whole_list():
     service, consumption = spans[1], spans[4]
     links = [Link(spans[2], service, None, None), Link(spans[5], consumption, None, None),
              Link(spans[6], consumption, None, None)]
-    got = {l.value.text: l.indicator.text for l in join_shared_items(doc, spans, links)}
+    joined = join_shared_items(doc, spans, links)
+    got = {l.value.text: l.indicator.text for l in joined}
     # one value after a list: the whole coordination; two values: left to the pairing by order
     assert got == {"8%": "工业增加值、服务业增加值", "5%": "消费", "6%": "消费"}
-    joined = join_shared_items(doc, spans, links)
     assert joined[0].indicator.start == spans[0].start and joined[0].indicator.end == service.end
     assert join_shared_items(doc, spans, joined) == joined          # idempotent, as LINK_REPAIRS needs
 

@@ -131,8 +131,7 @@ def resolve_year(time_year: Optional[int], time_year_start: Optional[int], secti
     compared with the report year or a later one (``比今年增长4%``: reports read late in the
     year, 1954–1987) is for the year after that base (R22). Otherwise plan -> report year,
     review -> report year − 1, a glossary (``other``) -> report year, five-year review -> its
-    five years, a plan part on a coming
-    five-year period -> that ``period`` (first, last year; R23; default: the plan period
+    five years, a plan part on a coming five-year period -> that ``period`` (first, last year; R23; default: the plan period
     holding the report year).
     """
     if time_year is not None:

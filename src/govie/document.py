@@ -330,7 +330,8 @@ def heading_section_type(text: str, report_year: Optional[int] = None, *,
     """The section type a heading's own words name, or None.
 
     The earliest cue wins (a heading names first what its section opens with), with three
-    exceptions: a heading ending on its achievements (``ACHIEVEMENTS_END``) reports, plan words beat a past year (``PLAN_OVER_YEAR``), and a five-year period
+    exceptions: a heading ending on its achievements (``ACHIEVEMENTS_END``) reports,
+    plan words beat a past year (``PLAN_OVER_YEAR``), and a five-year period
     named with the previous year (``“十四五”时期和2025年工作回顾``) is ``review``: such a
     part reports last year's results, and its figures default to that year; only a
     period named alone (``过去五年工作回顾``) is ``five_year_review``. ``plan_words``: let
@@ -820,8 +821,9 @@ def _five_year_parts(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, i
         if bridge:
             back_on = _FIVE_YEARS_BACK.match(text, bridge.end())
         ended = back_on is not None and _names_ended_period(back_on.group(0), doc.year)
-        if back_on is not None and back_on.group("verdict") and not _names_just_ended_period(back_on.group(0), doc.year):
-            back_on = None      # ``“十五五”时期是…关键时期``: the coming period; ``“十三五”…`` in 2024: long past
+        if (back_on is not None and back_on.group("verdict")
+                and not _names_just_ended_period(back_on.group(0), doc.year)):
+            back_on = None  # ``“十五五”时期是…关键时期``: the coming period; ``“十三五”…`` in 2024: long past
         turns_ahead = opened_in == "plan" and not ended and bool(
             _PERIOD_LEAD.match(text, pos) or _LOOKS_AHEAD.match(text, pos))
         if open_at is not None and (names_last_year or kind != opened_in or turns_ahead
@@ -836,13 +838,18 @@ def _five_year_parts(doc: Document, paragraphs: list[int]) -> tuple[tuple[int, i
     return tuple(out)
 
 
+def _named_period_end(lead: str) -> Optional[int]:
+    """Last year of the five-year period a lead names (``“十四五”时期，`` -> 2025), or None."""
+    named = re.search(_PERIOD, lead)
+    start = _period_start(named.group(0)) if named else None
+    return None if start is None else start + 4
+
+
 def _names_just_ended_period(lead: str, report_year: int) -> bool:
     """Whether a lead names the five-year period that ended the year before the report
     (``“十四五”时期是…的五年`` in a 2026 report): a verdict on a period (``…时期是``) opens
     the look back on it only then."""
-    named = re.search(_PERIOD, lead)
-    start = _period_start(named.group(0)) if named else None
-    return start is not None and start + 4 == report_year - 1
+    return _named_period_end(lead) == report_year - 1
 
 
 def _names_ended_period(lead: str, report_year: int) -> bool:
@@ -851,9 +858,8 @@ def _names_ended_period(lead: str, report_year: int) -> bool:
     outline in a 2026 report with a review of the last one; ``“十五五”时期，`` there is the plan
     itself, and a bare ``五年来的经验表明`` draws lessons (a look-back sentence is
     ``_LOOKS_BACK``'s)."""
-    named = re.search(_PERIOD, lead)
-    start = _period_start(named.group(0)) if named else None
-    return start is not None and start + 4 < report_year
+    end = _named_period_end(lead)
+    return end is not None and end < report_year
 
 
 #: A paragraph opening on a coming five-year period (``“十五五”时期，要努力实现…``, ``今后五年，``).
