@@ -19,7 +19,7 @@ from typing import Any, Iterable
 
 from govie.attributes import value_year
 from govie.config import DEFAULT_ANNOTATIONS_DIR, SPLITS
-from govie.data import load_annotations
+from govie.data import load_annotations, row_in_reading
 from govie.document import parse_document
 from govie.errors import GovieError
 from govie.times import resolve_time
@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| split | section | records | year % | year_start % |")
     print("|---|---|---|---|---|")
     for split in SPLITS:
-        counts = score_rows(data[split])
+        counts = score_rows(row_in_reading(row) for row in data[split])  # as the extractor reads
         keys = ["all"] + (sorted(k for k in counts if k != "all") if args.by_section else [])
         for key in keys:
             c = counts.get(key, Counter())

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import govie
+import govie.layout
 from govie.pipeline import Extractor
 from govie.relations.model import RelationModel
 from govie.relations.train import train_relations
@@ -195,3 +196,27 @@ def test_value_extents_come_from_the_grammar_and_stay_flat():
     assert [s.text for s in delimit_values(text, swallow)] == ["少", "28万人"]
     fragment = [Span(5, 7, "INDICATOR", "业不", 0.9), Span(9, 13, "VALUE", "28万人", 0.8)]
     assert [s.text for s in delimit_values(text, fragment)] == ["业不", "28万人"]
+
+
+def _hard_wrapped(text, width):
+    lines = []
+    for line in text.split("\n"):
+        lines.extend([line[i:i + width] for i in range(0, len(line), width)] or [""])
+    return "\n".join(lines)
+
+
+def test_a_hard_wrapped_spaced_copy_gives_the_same_records_at_its_own_offsets(model_dir):
+    body = [line for line in REPORT.split("\n") if len(line) > 20]
+    report = REPORT + "\n".join(body * 2) + "\n"   # long enough for its page width to show
+    noisy = _hard_wrapped(report.replace("增长", "增长 "), 17)   # no paragraph ends on a full line
+    assert govie.layout.read(noisy).text == govie.layout.read(report).text
+    extractor = Extractor.load(model_dir)
+    clean, messy = extractor.extract(report, year=2025), extractor.extract(noisy, year=2025)
+    assert len(messy) == len(clean) > 0
+    for a, b in zip(clean, messy):
+        assert noisy[b.value.span.start:b.value.span.end] == b.value.span.text
+        assert b.value.span.text.replace("\n", "").replace(" ", "") == a.value.span.text
+        assert b.value.quantity == a.value.quantity and (b.year, b.kind) == (a.year, a.kind)
+        if a.indicator:
+            assert noisy[b.indicator.start:b.indicator.end] == b.indicator.text
+            assert b.indicator.text.replace("\n", "") == a.indicator.text

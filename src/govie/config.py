@@ -61,6 +61,15 @@ NER_WORD_BOUNDARY_PENALTY = 1.0
 #: Sentences per NER forward batch in extract_many (windows, sorted by length).
 EXTRACT_BATCH_SIZE = 32
 
+#: govie.layout: a text counts as hard-wrapped (a PDF text layer) when, of its lines of at
+#: least LAYOUT_WRAP_MIN_WIDTH characters (at least LAYOUT_WRAP_MIN_LINES of them), a share of
+#: LAYOUT_WRAP_MIN_SHARE has the most common length or up to LAYOUT_WRAP_SLACK less; a line
+#: that long is full, and its break is joined unless it ends a sentence.
+LAYOUT_WRAP_MIN_WIDTH = 15
+LAYOUT_WRAP_MIN_LINES = 8
+LAYOUT_WRAP_MIN_SHARE = 0.3
+LAYOUT_WRAP_SLACK = 2
+
 #: Model INDICATOR/TIME spans shorter than this are fragments and dropped (see pipeline.plausible).
 MIN_PHRASE_CHARS = 2
 

@@ -15,7 +15,7 @@ id table.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any, Optional
+from typing import Any, Callable, Optional
 
 from datasets import Dataset, DatasetDict, Features, Value
 
@@ -25,6 +25,7 @@ from govie.annotation.schema import (
 )
 from govie.annotation.validate import summarize, validate_docs
 from govie.errors import AnnotationError
+from govie.layout import read
 
 _SPAN_REF = {"start": Value("int32"), "end": Value("int32"), "text": Value("string")}
 _ATTRIBUTE_TYPES = {
@@ -144,3 +145,30 @@ def load_annotations(path: PathLike = "annotations", corpus: Optional[PathLike] 
                else Dataset.from_dict({column: [] for column in FEATURES}, features=FEATURES))
         for name, items in rows.items()
     })
+
+
+def moved_row(row: dict[str, Any], text: str,
+              move: Callable[[int, int], tuple[int, int]]) -> dict[str, Any]:
+    """``row`` over a rewritten ``text``: every span and every record link re-pointed by
+    ``move`` (old ``start, end`` -> new), each link's ``text`` taken from the new text."""
+    def ref(old: Optional[dict[str, Any]]) -> Optional[dict[str, Any]]:
+        if old is None:
+            return None
+        start, end = move(int(old["start"]), int(old["end"]))
+        return {**old, "start": start, "end": end, "text": text[start:end]}
+
+    spans = []
+    for span in row["spans"]:
+        start, end = move(int(span["start"]), int(span["end"]))
+        spans.append({**span, "start": start, "end": end})
+    records = [{**record, **{name: ref(record.get(name)) for name in LINK_LABELS}}
+               for record in row["records"]]
+    return {**row, "text": text, "spans": spans, "records": records}
+
+
+def row_in_reading(row: dict[str, Any]) -> dict[str, Any]:
+    """A gold row carried into the reading copy of its text (:mod:`govie.layout`), so that
+    trainers see the text the extractor reads; rows of reports in the usual layout come back
+    as they are."""
+    reading = read(row["text"])
+    return row if reading.is_identity else moved_row(row, reading.text, reading.to_reading)

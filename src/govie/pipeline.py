@@ -16,6 +16,7 @@ from govie.calibration import platt_apply
 from govie.config import DEFAULT_MODEL_DIR, EXTRACT_BATCH_SIZE, MIN_PHRASE_CHARS
 from govie.document import Document, parse_document
 from govie.errors import ModelError
+from govie.layout import Reading, read
 from govie.quantities import NUMERAL_WORDS, delimit_value, find_quantities, may_hold_value, numbers_a_session
 from govie.records import Record, Span
 from govie.relations.links import Linker, repair_links
@@ -99,11 +100,37 @@ def _yield_overlaps(text: str, others: list[Span], extents: Sequence[tuple[int, 
 
 @dataclass
 class Analysis:
-    """Everything ``analyze`` found in one text: the document, NER spans and records."""
+    """Everything ``analyze`` found in one text: the document, NER spans and records.
+
+    ``spans`` and ``records`` index the text as passed in; ``document`` is the parse of the
+    reading copy (``reading.text``, :mod:`govie.layout`), which is that text unless its
+    layout needed repair."""
 
     document: Document
     spans: list[Span]
     records: list[Record]
+    reading: Optional[Reading] = None
+
+
+def span_to_original(reading: Reading, span: Span) -> Span:
+    """A span found in the reading copy, re-pointed at the original text."""
+    if reading.is_identity:
+        return span
+    start, end = reading.to_original(span.start, span.end)
+    return replace(span, start=start, end=end, text=reading.original[start:end])
+
+
+def record_to_original(reading: Reading, record: Record) -> Record:
+    """A record assembled on the reading copy, with every span re-pointed at the original
+    (the parsed quantity stays: it was read from the repaired text)."""
+    if reading.is_identity:
+        return record
+    def moved(span: Optional[Span]) -> Optional[Span]:
+        return None if span is None else span_to_original(reading, span)
+    area = record.policy_area
+    return replace(record, value=replace(record.value, span=moved(record.value.span)),
+                   indicator=moved(record.indicator), time=moved(record.time),
+                   policy_area=None if area is None else replace(area, evidence=moved(area.evidence)))
 
 
 class Extractor:
@@ -142,12 +169,13 @@ class Extractor:
                      doc_ids: Optional[Sequence[Optional[str]]] = None) -> list[Analysis]:
         years = list(years) if years is not None else [None] * len(texts)
         doc_ids = list(doc_ids) if doc_ids is not None else [None] * len(texts)
-        documents = [parse_document(t, doc_id=d, year=y) for t, y, d in zip(texts, years, doc_ids)]
+        readings = [read(t) for t in texts]
+        documents = [parse_document(r.text, doc_id=d, year=y) for r, y, d in zip(readings, years, doc_ids)]
         regions = [value_regions(doc) for doc in documents]
-        tagged = self.tagger.analyze(list(texts), regions=regions, batch_size=batch_size,
+        tagged = self.tagger.analyze([r.text for r in readings], regions=regions, batch_size=batch_size,
                                      with_hidden=self.needs_hidden)
         out = []
-        for doc, tag, doc_id in zip(documents, tagged, doc_ids):
+        for reading, doc, tag, doc_id in zip(readings, documents, tagged, doc_ids):
             spans = delimit_values(doc.text, [s for s in tag.spans if plausible(s, doc.text)])
             links = repair_links(doc, spans, self.linker.link(doc, spans, tag.hidden))
             scores = {(s.start, s.end): s.score for s in spans if s.score is not None}
@@ -156,7 +184,8 @@ class Extractor:
                 for record in records:
                     record.extra["raw_score"] = record.score
                     record.score = platt_apply(record.score, *self.record_calibration)
-            out.append(Analysis(doc, list(spans), records))
+            out.append(Analysis(doc, [span_to_original(reading, s) for s in spans],
+                                [record_to_original(reading, r) for r in records], reading))
         return out
 
     def analyze(self, text: str, *, year: Optional[int] = None, doc_id: Optional[str] = None) -> Analysis:

@@ -38,6 +38,7 @@ from tqdm.auto import tqdm
 
 from govie import config
 from govie.errors import AnnotationError, GovieError, ModelError
+from govie.layout import read
 from govie.metrics import scores_to_dict, span_scores
 from govie.ner.model import NerModel, atomic_save_tensors, atomic_write_bytes, resolve_device
 from govie.ner.tagger import NerTagger
@@ -136,6 +137,10 @@ def _read_docs(docs: Optional[Iterable[Mapping[str, Any]]], part: str,
             if s2 < e1:
                 raise AnnotationError(f"{part} document {doc_id}: spans [{s1}, {e1}) and [{s2}, {e2}) "
                                       "overlap (spans must be flat)")
+        reading = read(text)   # train on the text the extractor reads (govie.layout)
+        if not reading.is_identity:
+            moved = [(*reading.to_reading(s, e), label) for s, e, label in spans]
+            spans, text = [(s, e, label) for s, e, label in moved if s < e], reading.text
         out.append(_Doc(doc_id, text, spans))
     return out
 

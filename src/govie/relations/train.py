@@ -22,6 +22,7 @@ from tqdm.auto import tqdm
 
 from govie import config
 from govie.config import CHANGES, KINDS, POLICY_AREAS
+from govie.data import row_in_reading
 from govie.document import parse_document
 from govie.errors import AnnotationError, ModelError
 from govie.records import Span
@@ -40,7 +41,7 @@ class Example:
 
 
 def _examples(rows: Iterable[Mapping[str, Any]], tagger, batch_size: int, desc: str) -> list[Example]:
-    rows = list(rows)
+    rows = [row_in_reading(r) for r in rows]   # the text the extractor reads (govie.layout)
     docs = [parse_document(r["text"], doc_id=r["id"], year=r["year"]) for r in rows]
     from govie.pipeline import value_regions
 
