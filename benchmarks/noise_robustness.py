@@ -96,9 +96,14 @@ def spaced_numbers(text: str) -> Rewrite:
                           and "\u4e00" <= text[i - 1] <= "\u9fff" else "")
 
 
+def windows_line_ends(text: str) -> Rewrite:
+    """``\r\n`` for every line break, as files saved on Windows have."""
+    return _insert_before(text, lambda i: "\r" if text[i] == "\n" else "")
+
+
 VARIANTS: dict[str, Callable[[str], Rewrite]] = {
     "full_width": full_width, "half_width": half_width, "ascii_punctuation": ascii_punctuation,
-    "hard_wraps": hard_wraps, "spaced_numbers": spaced_numbers,
+    "hard_wraps": hard_wraps, "spaced_numbers": spaced_numbers, "windows_line_ends": windows_line_ends,
 }
 
 

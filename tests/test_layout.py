@@ -42,6 +42,15 @@ def test_hard_wraps_are_joined_and_spans_across_a_wrap_map_back_whole():
     assert reading.to_reading(s, e) == (start, start + len("1,250亿元"))
 
 
+def test_a_windows_file_reads_with_plain_line_breaks_and_maps_back():
+    windows = _wrapped(CLEAN, 16).replace("\n", "\r\n")
+    reading = read(windows)
+    assert reading.text == CLEAN
+    start = CLEAN.index("二、")
+    s, _ = reading.to_original(start, start + 2)
+    assert windows[s:s + 2] == "二、" and windows[s - 2:s] == "\r\n"
+
+
 def test_short_lines_keep_their_breaks():
     lines = ["（一）着力扩大内需", "全年新开工重点项目120个。", "（二）加快产业升级"] * 4
     text = "\n".join(lines)
@@ -77,6 +86,7 @@ def test_layout_spaces_next_to_numbers_are_dropped(typed, reads):
     ("1.加快发展\n2.深化改革", "1.加快发展\n2.深化改革"),
     ("一,总体要求", "一、总体要求"),
     ('培育"雏鹰企业"50家', "培育“雏鹰企业”50家"),
+    ("甲﹑乙､丙", "甲、乙、丙"),
     ("Ｒ＆Ｄ投入增长１２．５％，（三）", "R＆D投入增长12.5%，（三）"),
 ])
 def test_ascii_and_full_width_forms_read_as_the_usual_ones(typed, reads):

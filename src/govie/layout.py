@@ -3,7 +3,8 @@
 The same report reaches researchers typed in different ways: a PDF text layer breaks every
 line at the page width, mid-word and mid-number (``地区生产总\\n值增长5%``); OCR and some
 websites put spaces around numbers (``增长 5 %``); some sources type Chinese punctuation as
-ASCII (``增长5%,达到``). The tagger was trained on reports with one paragraph per line and
+ASCII (``增长5%,达到``), others digits as full-width forms (``１２％``); files saved on Windows
+end their lines with ``\r\n``. The tagger was trained on reports with one paragraph per line and
 Chinese punctuation, and the document parser finds sentences by ``。`` and paragraphs by line
 breaks, so each of these layouts costs records (``benchmarks/noise_robustness.py``: ASCII
 punctuation and hard wraps cost the shipped model 20 and 30 points of record F1 before this
@@ -100,6 +101,17 @@ def _wrap_width(lines: Sequence[str]) -> int | None:
     return width if near >= config.LAYOUT_WRAP_MIN_SHARE * len(lengths) else None
 
 
+def unix_line_ends(layout: Layout) -> Layout:
+    """``\r\n`` (a file saved on Windows) as ``\n``, a lone ``\r`` (old Mac) as ``\n``: every
+    later rule and the tagger then see one kind of line break."""
+    text, origin = layout
+    if "\r" not in text:
+        return layout
+    layout = _delete(layout, [(m.start(), m.start() + 1) for m in re.finditer(r"\r(?=\n)", text)])
+    text, origin = layout
+    return text.replace("\r", "\n"), origin
+
+
 def _opens_heading(line: str) -> bool:
     """Does ``line`` start with a chapter or section number (levels 1 and 2 of the document
     parser's markers; a digit may start the rest of a wrapped number, ``1.2万``)?"""
@@ -181,6 +193,9 @@ def half_width_alnum(layout: Layout) -> Layout:
 #: ``3.5``) and is left alone there.
 _ASCII_PUNCTUATION: dict[str, str] = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！",
                                      "(": "（", ")": "）", ".": "。"}
+#: Other code points of the list comma ``、`` (small and half-width forms), read as it is
+#: wherever they stand: the tagger and R12 know lists by ``、`` alone.
+_LIST_COMMA_FORMS = str.maketrans({"\ufe51": "、", "\uff64": "、"})
 
 
 def _chinese_context(text: str, i: int) -> bool:
@@ -223,7 +238,7 @@ def chinese_punctuation(layout: Layout) -> Layout:
         if before.isdigit() and after.isdigit():
             continue
         chars[i] = mark
-    return "".join(chars), origin
+    return "".join(chars).translate(_LIST_COMMA_FORMS), origin
 
 
 #: A numbered heading typed with a comma for its ``、`` (``一,总体要求``): the comma is put
@@ -254,10 +269,10 @@ def paired_quotes(layout: Layout) -> Layout:
     return "".join(chars), origin
 
 
-#: The repairs, in the order they run: wraps first (a wrap may hide a space), then spaces,
-#: then punctuation.
+#: The repairs, in the order they run: line ends first, then wraps (a wrap may hide a
+#: space), then spaces, then characters.
 REPAIRS: tuple[Callable[[Layout], Layout], ...] = (
-    join_hard_wraps, drop_layout_spaces, half_width_alnum, chinese_punctuation, heading_commas,
+    unix_line_ends, join_hard_wraps, drop_layout_spaces, half_width_alnum, chinese_punctuation, heading_commas,
     paired_quotes)
 
 
