@@ -3,7 +3,8 @@
     python benchmarks/noise_robustness.py [--split dev] [--model DIR] [--variants A,B]
 
 Reports reach researchers from many sources: full-width digits from one website, ASCII
-punctuation from another, hard line breaks from a PDF, spaces around numbers from OCR. The
+punctuation from another, hard line breaks and page numbers from a PDF, spaces around
+numbers from OCR, ``\r\n`` from Windows. The
 gold files cover the corpus as it is; this script rewrites each gold document of a split
 with one kind of noise, carries every gold offset through the rewrite, runs the extractor and
 prints record P/R/F1 and the INDICATOR and VALUE span F1 per variant next to the clean text.
@@ -89,6 +90,20 @@ def hard_wraps(text: str) -> Rewrite:
     return _insert_before(text, wants)
 
 
+#: Lines per page of the paged variant (a page number line after each page).
+PAGE_LINES = 30
+
+
+def pdf_pages(text: str) -> Rewrite:
+    """:func:`hard_wraps`, and a page number line (``- 3 -``) after every ``PAGE_LINES`` lines,
+    as a PDF text layer gives."""
+    wrapped = hard_wraps(text)
+    line_starts = [0] + [i + 1 for i, ch in enumerate(wrapped.text) if ch == "\n"]
+    page_at = {start: f"- {n} -\n" for n, start in enumerate(line_starts[PAGE_LINES::PAGE_LINES], 1)}
+    paged = _insert_before(wrapped.text, lambda i: page_at.get(i, ""))
+    return Rewrite(paged.text, [paged.offsets[i] for i in wrapped.offsets])
+
+
 def spaced_numbers(text: str) -> Rewrite:
     """A space between a Chinese character and a following digit (``增长 5%``), as OCR and some
     websites give."""
@@ -103,7 +118,7 @@ def windows_line_ends(text: str) -> Rewrite:
 
 VARIANTS: dict[str, Callable[[str], Rewrite]] = {
     "full_width": full_width, "half_width": half_width, "ascii_punctuation": ascii_punctuation,
-    "hard_wraps": hard_wraps, "spaced_numbers": spaced_numbers, "windows_line_ends": windows_line_ends,
+    "hard_wraps": hard_wraps, "pdf_pages": pdf_pages, "spaced_numbers": spaced_numbers, "windows_line_ends": windows_line_ends,
 }
 
 

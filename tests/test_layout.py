@@ -51,6 +51,13 @@ def test_a_windows_file_reads_with_plain_line_breaks_and_maps_back():
     assert windows[s:s + 2] == "二、" and windows[s - 2:s] == "\r\n"
 
 
+@pytest.mark.parametrize("page_line", ["- 7 -", "— 7 —", "第7页", "7"])
+def test_page_number_lines_of_a_pdf_are_dropped_and_the_paragraph_joined(page_line):
+    lines = _wrapped(CLEAN, 16).split("\n")
+    paged = "\n".join(lines[:4] + [page_line] + lines[4:])
+    assert read(paged).text == CLEAN
+
+
 def test_short_lines_keep_their_breaks():
     lines = ["（一）着力扩大内需", "全年新开工重点项目120个。", "（二）加快产业升级"] * 4
     text = "\n".join(lines)
@@ -110,3 +117,14 @@ def test_a_gold_row_is_carried_into_the_reading():
     assert row["text"] == text  # the input row is not changed
     usual = {**row, "text": "全市生产总值增长5%。", "spans": [], "records": []}
     assert row_in_reading(usual) is usual
+
+
+def test_the_rule_drafts_read_the_copy_and_index_the_original():
+    from govie.annotation.preannotate import preannotate
+
+    typed = CLEAN.replace("涨了", "涨了 ").replace("\n", "\r\n")
+    clean, noisy = preannotate(CLEAN, doc_id="own", year=2025), preannotate(typed, doc_id="own", year=2025)
+    assert [s["label"] for s in noisy["spans"]] == [s["label"] for s in clean["spans"]]
+    for a, b in zip(clean["spans"], noisy["spans"]):
+        assert typed[b["start"]:b["end"]].replace(" ", "") == CLEAN[a["start"]:a["end"]]
+    assert noisy["records"] == clean["records"]

@@ -112,6 +112,19 @@ def unix_line_ends(layout: Layout) -> Layout:
     return text.replace("\r", "\n"), origin
 
 
+#: A line that holds only a page number, as PDF text layers leave between pages: ``- 12 -``,
+#: ``— 3 —``, ``第12页``, or the bare number.
+_PAGE_NUMBER_LINE = re.compile(
+    rf"(?m)^[{_SPACES}]*(?:[-—－–]+[{_SPACES}]*\d{{1,3}}[{_SPACES}]*[-—－–]+|第\d{{1,3}}页|\d{{1,3}})[{_SPACES}]*\n")
+
+
+def drop_page_numbers(layout: Layout) -> Layout:
+    """Delete page-number lines (with their line break), so the paragraph a page break cut in
+    two reads as one again (:func:`join_hard_wraps` then joins its lines)."""
+    text, _ = layout
+    return _delete(layout, [m.span() for m in _PAGE_NUMBER_LINE.finditer(text)])
+
+
 def _opens_heading(line: str) -> bool:
     """Does ``line`` start with a chapter or section number (levels 1 and 2 of the document
     parser's markers; a digit may start the rest of a wrapped number, ``1.2万``)?"""
@@ -272,7 +285,7 @@ def paired_quotes(layout: Layout) -> Layout:
 #: The repairs, in the order they run: line ends first, then wraps (a wrap may hide a
 #: space), then spaces, then characters.
 REPAIRS: tuple[Callable[[Layout], Layout], ...] = (
-    unix_line_ends, join_hard_wraps, drop_layout_spaces, half_width_alnum, chinese_punctuation, heading_commas,
+    unix_line_ends, drop_page_numbers, join_hard_wraps, drop_layout_spaces, half_width_alnum, chinese_punctuation, heading_commas,
     paired_quotes)
 
 

@@ -22,7 +22,8 @@ from typing import Any, Optional
 
 from govie.attributes import CHANGE_VERBS, VERB_PATTERN as _VERB_RE, policy_area_for, value_kind, value_year
 from govie.config import DEFAULT_AREA
-from govie.document import Document, Sentence, parse_document
+from govie.document import Sentence, parse_document
+from govie.layout import read
 from govie.quantities import QuantityMatch, find_quantities
 from govie.records import Span
 from govie.times import TimeMatch, find_times
@@ -152,9 +153,23 @@ def _draft_sentence(text: str, sentence: Sentence, values: list[QuantityMatch],
 
 
 def preannotate(text: str, *, doc_id: str, year: Optional[int] = None,
-                level: Optional[str] = None, document: Optional[Document] = None) -> dict[str, Any]:
-    """Draft a gold-format document (guideline §5, ``text`` omitted) for ``text``."""
-    doc = document or parse_document(text, doc_id=doc_id, year=year)
+                level: Optional[str] = None) -> dict[str, Any]:
+    """Draft a gold-format document (guideline §5, ``text`` omitted) for ``text``.
+
+    The rules read the same copy as the extractor (:mod:`govie.layout`); every span of the
+    draft is mapped back, so its offsets index ``text``."""
+    reading = read(text)
+    drafted = _draft_document(reading.text, doc_id=doc_id, year=year, level=level)
+    if not reading.is_identity:
+        for span in drafted["spans"]:
+            span["start"], span["end"] = reading.to_original(span["start"], span["end"])
+    return drafted
+
+
+def _draft_document(text: str, *, doc_id: str, year: Optional[int],
+                    level: Optional[str]) -> dict[str, Any]:
+    """:func:`preannotate` on text already in the reading layout."""
+    doc = parse_document(text, doc_id=doc_id, year=year)
     report_year = doc.year
     values = [v for v in find_quantities(text) if v.quantity.unit != "年"]
     times_all = find_times(text, report_year)
