@@ -1,21 +1,21 @@
 """The reading copy: a report as the pipeline reads it, whatever layout it came in.
 
 The same report reaches researchers typed in different ways: a PDF text layer breaks every
-line at the page width, mid-word and mid-number (``地区生产总\\n值增长5%``); OCR and some
-websites put spaces around numbers (``增长 5 %``); some sources type Chinese punctuation as
-ASCII (``增长5%,达到``), others digits as full-width forms (``１２％``); files saved on Windows
-end their lines with ``\r\n``. The tagger was trained on reports with one paragraph per line and
-Chinese punctuation, and the document parser finds sentences by ``。`` and paragraphs by line
-breaks, so each of these layouts costs records (``benchmarks/noise_robustness.py``: ASCII
-punctuation and hard wraps cost the shipped model 20 and 30 points of record F1 before this
-module existed).
+line at the page width, mid-word and mid-number (``地区生产总\\n值增长5%``), and leaves page
+numbers between pages; OCR and some websites put spaces around numbers (``增长 5 %``); some
+sources type Chinese punctuation as ASCII (``增长5%,达到``), others digits as full-width forms
+(``１２％``); files saved on Windows end their lines with ``\\r\\n``. The tagger was trained on
+reports with one paragraph per line and Chinese punctuation, and the document parser finds
+sentences by ``。`` and paragraphs by line breaks, so each of these layouts costs records
+(``benchmarks/noise_robustness.py``: ASCII punctuation and hard wraps cost the shipped model
+20 and 30 points of record F1 before this module existed).
 
 :func:`read` makes a *copy* with the layout undone and keeps, for every character of the
 copy, the offset of the character it came from (:class:`Reading`). The pipeline analyses the
 copy and maps every span back through :meth:`Reading.to_original`, so records always index
 the text the user passed in; the input is never changed. Each repair is one entry of
 :data:`REPAIRS`, applied in order; a report already in the usual layout reads as itself,
-apart from a few stray spaces next to numbers (``2024 年``).
+apart from stray spaces next to numbers (``2024 年``) and full-width digits, read as ASCII.
 """
 from __future__ import annotations
 
@@ -102,7 +102,7 @@ def _wrap_width(lines: Sequence[str]) -> int | None:
 
 
 def unix_line_ends(layout: Layout) -> Layout:
-    """``\r\n`` (a file saved on Windows) as ``\n``, a lone ``\r`` (old Mac) as ``\n``: every
+    """``\\r\\n`` (a file saved on Windows) as ``\\n``, a lone ``\\r`` (old Mac) as ``\\n``: every
     later rule and the tagger then see one kind of line break."""
     text, origin = layout
     if "\r" not in text:
@@ -114,8 +114,11 @@ def unix_line_ends(layout: Layout) -> Layout:
 
 #: A line that holds only a page number, as PDF text layers leave between pages: ``- 12 -``,
 #: ``— 3 —``, ``第12页``, or the bare number.
+_DASHES = "-—－–"
 _PAGE_NUMBER_LINE = re.compile(
-    rf"(?m)^[{_SPACES}]*(?:[-—－–]+[{_SPACES}]*\d{{1,3}}[{_SPACES}]*[-—－–]+|第\d{{1,3}}页|\d{{1,3}})[{_SPACES}]*\n")
+    rf"(?m)^[{_SPACES}]*"
+    rf"(?:[{_DASHES}]+[{_SPACES}]*\d{{1,3}}[{_SPACES}]*[{_DASHES}]+|第\d{{1,3}}页|\d{{1,3}})"
+    rf"[{_SPACES}]*\n")
 
 
 def drop_page_numbers(layout: Layout) -> Layout:
@@ -201,9 +204,8 @@ def half_width_alnum(layout: Layout) -> Layout:
     return "".join(chars), origin
 
 
-#: ASCII punctuation typed for the Chinese mark, keyed by character: the Chinese form, and
-#: whether it may stand between two digits (then it belongs to a number: ``5,000``, ``8:30``,
-#: ``3.5``) and is left alone there.
+#: ASCII punctuation typed for a Chinese mark -> that mark. Between two digits it belongs to
+#: a number (``5,000``, ``8:30``, ``3.5``) and is left alone.
 _ASCII_PUNCTUATION: dict[str, str] = {",": "，", ";": "；", ":": "：", "?": "？", "!": "！",
                                      "(": "（", ")": "）", ".": "。"}
 #: Other code points of the list comma ``、`` (small and half-width forms), read as it is
@@ -238,8 +240,8 @@ def _ends_sentence(text: str, i: int) -> bool:
 def chinese_punctuation(layout: Layout) -> Layout:
     """Replace ASCII punctuation next to Chinese characters by the Chinese mark, one character
     for one (offsets unchanged). Inside numbers (``5,000``, ``3.5``) and after a heading
-    number (``1.``) nothing changes; a full stop must end a sentence: a Chinese character
-    before it, and no digit or letter after it."""
+    number (``1.``) nothing changes; a full stop changes only where it ends a sentence
+    (:func:`_ends_sentence`)."""
     text, origin = layout
     chars = list(text)
     for i, ch in enumerate(text):
@@ -282,11 +284,11 @@ def paired_quotes(layout: Layout) -> Layout:
     return "".join(chars), origin
 
 
-#: The repairs, in the order they run: line ends first, then wraps (a wrap may hide a
-#: space), then spaces, then characters.
+#: The repairs, in the order they run: line ends first, then page numbers and wraps (a
+#: wrap may hide a space), then spaces, then characters one for one.
 REPAIRS: tuple[Callable[[Layout], Layout], ...] = (
-    unix_line_ends, drop_page_numbers, join_hard_wraps, drop_layout_spaces, half_width_alnum, chinese_punctuation, heading_commas,
-    paired_quotes)
+    unix_line_ends, drop_page_numbers, join_hard_wraps, drop_layout_spaces,
+    half_width_alnum, chinese_punctuation, heading_commas, paired_quotes)
 
 
 def read(text: str) -> Reading:
