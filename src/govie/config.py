@@ -64,7 +64,8 @@ EXTRACT_BATCH_SIZE = 32
 #: govie.layout: a text counts as hard-wrapped (a PDF text layer) when, of its lines of at
 #: least LAYOUT_WRAP_MIN_WIDTH characters (at least LAYOUT_WRAP_MIN_LINES of them), a share of
 #: LAYOUT_WRAP_MIN_SHARE has the most common length or up to LAYOUT_WRAP_SLACK less; a line
-#: that long is full, and its break is joined unless it ends a sentence.
+#: that long is full, and its break is joined unless the next line is empty, indented or
+#: opens with a heading number.
 LAYOUT_WRAP_MIN_WIDTH = 15
 LAYOUT_WRAP_MIN_LINES = 8
 LAYOUT_WRAP_MIN_SHARE = 0.3

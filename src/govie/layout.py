@@ -104,11 +104,9 @@ def _wrap_width(lines: Sequence[str]) -> int | None:
 def unix_line_ends(layout: Layout) -> Layout:
     """``\\r\\n`` (a file saved on Windows) as ``\\n``, a lone ``\\r`` (old Mac) as ``\\n``: every
     later rule and the tagger then see one kind of line break."""
-    text, origin = layout
-    if "\r" not in text:
+    if "\r" not in layout[0]:
         return layout
-    layout = _delete(layout, [(m.start(), m.start() + 1) for m in re.finditer(r"\r(?=\n)", text)])
-    text, origin = layout
+    text, origin = _delete(layout, [(m.start(), m.end()) for m in re.finditer(r"\r(?=\n)", layout[0])])
     return text.replace("\r", "\n"), origin
 
 
@@ -167,6 +165,9 @@ _LAYOUT_SPACES = re.compile(
     rf"|(?<=[{_HAN}])[{_SPACES}](?=[{_HAN}])")
 
 
+_DIGIT_RUN = re.compile(r"[0-9０-９]+")
+
+
 def drop_layout_spaces(layout: Layout) -> Layout:
     """Delete spaces that only the layout put there; digits on both sides stay apart unless
     both groups belong to one number (``1 200``: three digits after the space)."""
@@ -174,7 +175,7 @@ def drop_layout_spaces(layout: Layout) -> Layout:
     cuts = []
     for m in _LAYOUT_SPACES.finditer(text):
         start, end = m.span()
-        digit_run = re.match(r"[0-9０-９]+", text[end:])
+        digit_run = _DIGIT_RUN.match(text, end)   # from ``end`` on, without copying the rest
         if start and text[start - 1].isdigit() and digit_run and len(digit_run.group()) != 3:
             continue  # two numbers side by side (``2024 2025``), not one number with a gap
         cuts.append((start, end))
